@@ -51,9 +51,7 @@ class InvalidInput(RespiteError, ValueError):
 
     def prefixed(self, prefix: str) -> InvalidInput:
         """The same error with every location placed under ``prefix``."""
-        moved = [
-            Problem(_join(prefix, p.location), p.message) for p in self.problems
-        ]
+        moved = [Problem(_join(prefix, p.location), p.message) for p in self.problems]
         return type(self)(moved)
 
 
