@@ -1,0 +1,276 @@
+"""The coverage engine: "is this place paused at this moment, by what, and until when?"
+
+Built once from a set of pauses over a time horizon; then answers single questions
+(:meth:`CoverageEngine.status`), floods of them in one vectorised call
+(:meth:`CoverageEngine.status_many`) and route questions (:mod:`respite.engine.route`).
+
+Which version of a pause counts: by default the latest recorded version (what we now know was
+in effect); with ``as_known_at`` the version in force at that instant (what had been
+announced by then), so that a monitor can replay what people were told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from respite.engine.index import BoolArray, FloatArray, IntArray, SpaceTimeIndex
+from respite.errors import InvalidInput, OutsideHorizon
+from respite.pauses.model import Objective, PauseKind, Text
+from respite.pauses.resolve import Part, Pause, PauseVersion
+from respite.schedule import from_utc_seconds, utc_seconds
+
+#: How far past the last finite window (or now) an engine looks for open-ended windows.
+DEFAULT_LOOKAHEAD = timedelta(days=400)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One pause part covering the point now."""
+
+    pause_id: str
+    part_id: str
+    kind: PauseKind
+    name: Text
+    version: int
+    window_start: datetime
+    window_end: datetime
+    objectives: tuple[Objective, ...]
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextWindow:
+    pause_id: str
+    part_id: str
+    kind: PauseKind
+    name: Text
+    start: datetime
+    end: datetime
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    lon: float
+    lat: float
+    at: datetime
+    covered: bool
+    matches: tuple[Match, ...]
+    #: when the coverage that holds now stops, counting back-to-back windows of any pause
+    covered_until: datetime | None
+    #: the first window that will cover the point, when it is not covered now
+    next_window: NextWindow | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchStatus:
+    """Answers for arrays of (lon, lat, t); ``pairs`` lists every covering (point, part)."""
+
+    covered: BoolArray
+    #: per point: UTC seconds at which the current covering window ends, or -1
+    window_end: IntArray
+    pair_points: IntArray
+    pair_parts: IntArray
+
+
+class CoverageEngine:
+    """Answers coverage questions for a fixed set of pauses; see the module docstring."""
+
+    def __init__(
+        self,
+        pauses: Sequence[Pause],
+        *,
+        horizon: tuple[datetime, datetime] | None = None,
+        as_known_at: datetime | None = None,
+        cells_per_zone: int | None = None,
+    ) -> None:
+        self.pauses = {pause.id: pause for pause in pauses}
+        known_at = None if as_known_at is None else utc_seconds(as_known_at)
+        entries: list[tuple[Pause, PauseVersion, Part]] = []
+        for pause in pauses:
+            version = pause.latest if known_at is None else pause.version_at(known_at)
+            if version is None:
+                continue
+            entries.extend((pause, version, part) for part in version.parts)
+        self.entries = entries
+        lo, hi = self._horizon(entries, horizon)
+        self.horizon = (from_utc_seconds(lo), from_utc_seconds(hi))
+        schedules = [part.coverage(lo, hi) for _, _, part in entries]
+        kwargs = {} if cells_per_zone is None else {"cells_per_zone": cells_per_zone}
+        self.index = SpaceTimeIndex(
+            [part.zone for _, _, part in entries], schedules, (lo, hi), **kwargs
+        )
+
+    @staticmethod
+    def _horizon(
+        entries: Sequence[tuple[Pause, PauseVersion, Part]],
+        horizon: tuple[datetime, datetime] | None,
+    ) -> tuple[int, int]:
+        if horizon is not None:
+            lo, hi = utc_seconds(horizon[0]), utc_seconds(horizon[1])
+            if hi <= lo:
+                raise InvalidInput("horizon end must be after its start", location="horizon")
+            return lo, hi
+        now = utc_seconds(datetime.now(UTC))
+        starts = [part.first_start() for _, _, part in entries]
+        ends = [part.last_end() for _, _, part in entries]
+        lo = min(starts, default=now) - 86_400
+        finite = [end for end in ends if end is not None]
+        hi = max([*finite, now]) + int(DEFAULT_LOOKAHEAD.total_seconds())
+        return lo, hi
+
+    def _check_time(self, t: int) -> None:
+        lo, hi = self.index.horizon
+        if not lo <= t < hi:
+            raise OutsideHorizon(
+                f"{from_utc_seconds(t).isoformat()} is outside the engine's horizon "
+                f"{self.horizon[0].isoformat()} - {self.horizon[1].isoformat()}"
+            )
+
+    # -- single ---------------------------------------------------------------------------------
+
+    def status(self, lon: float, lat: float, at: datetime) -> Status:
+        """What covers (lon, lat) at ``at``; if nothing, the next window that will.
+
+        Examples
+        --------
+        >>> from respite.scenarios import load_scenario
+        >>> from datetime import datetime, UTC
+        >>> engine = CoverageEngine(load_scenario("gaza-2023-2024"))
+        >>> engine.status(34.35, 31.42, datetime(2024, 9, 2, 8, 0, tzinfo=UTC)).covered
+        True
+        """
+        t = utc_seconds(at)
+        self._check_time(t)
+        index = self.index
+        matches: list[Match] = []
+        best_next: tuple[int, int] | None = None
+        for zone in index.zones_at(lon, lat):
+            interval = index.interval_at(zone, t)
+            if interval >= 0:
+                matches.append(self._match(zone, interval))
+                continue
+            upcoming = index.next_interval(zone, t)
+            if upcoming >= 0 and (
+                best_next is None or index.starts[upcoming] < index.starts[best_next[1]]
+            ):
+                best_next = (zone, upcoming)
+        next_window = None
+        if not matches and best_next is not None:
+            next_window = self._next(*best_next)
+        return Status(
+            lon=lon,
+            lat=lat,
+            at=from_utc_seconds(t),
+            covered=bool(matches),
+            matches=tuple(sorted(matches, key=lambda m: (m.pause_id, m.part_id))),
+            covered_until=self._covered_until(t, matches),
+            next_window=next_window,
+        )
+
+    def _match(self, zone: int, interval: int) -> Match:
+        pause, version, part = self.entries[zone]
+        return Match(
+            pause_id=pause.id,
+            part_id=part.id,
+            kind=pause.kind,
+            name=part.name or pause.spec.name,
+            version=version.version,
+            window_start=from_utc_seconds(int(self.index.starts[interval])),
+            window_end=from_utc_seconds(int(self.index.ends[interval])),
+            objectives=tuple(
+                o for o in pause.spec.objectives if o.part is None or o.part == part.id
+            ),
+            timezone=pause.timezone,
+        )
+
+    def _next(self, zone: int, interval: int) -> NextWindow:
+        pause, _, part = self.entries[zone]
+        return NextWindow(
+            pause_id=pause.id,
+            part_id=part.id,
+            kind=pause.kind,
+            name=part.name or pause.spec.name,
+            start=from_utc_seconds(int(self.index.starts[interval])),
+            end=from_utc_seconds(int(self.index.ends[interval])),
+            timezone=pause.timezone,
+        )
+
+    def _covered_until(self, t: int, matches: Sequence[Match]) -> datetime | None:
+        if not matches:
+            return None
+        # Windows of different pauses may follow each other without a gap; people care
+        # about when coverage as a whole stops.
+        zones = [
+            i
+            for i, (p, _, part) in enumerate(self.entries)
+            if any(m.pause_id == p.id and m.part_id == part.id for m in matches)
+        ]
+        end = max(utc_seconds(m.window_end) for m in matches)
+        extended = True
+        while extended:
+            extended = False
+            for zone in zones:
+                interval = self.index.interval_at(zone, end)
+                if interval >= 0 and self.index.ends[interval] > end:
+                    end = int(self.index.ends[interval])
+                    extended = True
+        return from_utc_seconds(end)
+
+    # -- many -----------------------------------------------------------------------------------
+
+    def status_many(
+        self,
+        lons: npt.ArrayLike,
+        lats: npt.ArrayLike,
+        times: npt.ArrayLike,
+    ) -> BatchStatus:
+        """Vectorised coverage for arrays of points and UTC times (seconds or datetime64).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from respite.scenarios import load_scenario
+        >>> engine = CoverageEngine(load_scenario("gaza-2023-2024"))
+        >>> t = np.array(["2024-09-02T08:00", "2024-09-02T20:00"], dtype="datetime64[s]")
+        >>> engine.status_many([34.35, 34.35], [31.42, 31.42], t).covered.tolist()
+        [True, False]
+        """
+        xs = np.asarray(lons, dtype=np.float64)
+        ys = np.asarray(lats, dtype=np.float64)
+        ts = _as_seconds(times)
+        if not (xs.shape == ys.shape == ts.shape) or xs.ndim != 1:
+            raise InvalidInput("lons, lats and times must be 1-D arrays of the same length")
+        lo, hi = self.index.horizon
+        if len(ts) and (ts.min() < lo or ts.max() >= hi):
+            raise OutsideHorizon(
+                f"times must lie within {self.horizon[0].isoformat()} - "
+                f"{self.horizon[1].isoformat()}"
+            )
+        hits = self.index.hits(xs, ys, ts)
+        covered = np.zeros(len(xs), dtype=bool)
+        covered[hits.points] = True
+        window_end = np.full(len(xs), -1, dtype=np.int64)
+        np.maximum.at(window_end, hits.points, self.index.ends[hits.intervals])
+        return BatchStatus(covered, window_end, hits.points, hits.zones)
+
+    def part_of(self, index: int) -> tuple[Pause, PauseVersion, Part]:
+        """The (pause, version, part) behind an index in ``BatchStatus.pair_parts``."""
+        return self.entries[index]
+
+
+def _as_seconds(times: npt.ArrayLike) -> IntArray:
+    array = np.asarray(times)
+    if np.issubdtype(array.dtype, np.datetime64):
+        return array.astype("datetime64[s]").astype(np.int64)
+    if array.dtype == object:
+        return np.array([utc_seconds(t) for t in array.tolist()], dtype=np.int64)
+    return array.astype(np.int64)
+
+
+__all__ = ["BatchStatus", "CoverageEngine", "FloatArray", "Match", "NextWindow", "Status"]
