@@ -1,0 +1,1 @@
+"""Migration scripts, oldest first (alembic reads the revision ids, not the file names)."""
