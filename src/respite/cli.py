@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from respite.engine import CoverageEngine, Status, check_route
@@ -109,7 +110,16 @@ def _build_parser() -> argparse.ArgumentParser:
 
     scenarios = sub.add_parser("scenarios", help="list the shipped scenarios")
     scenarios.set_defaults(handler=_scenarios)
+    _service_commands(sub)
     return parser
+
+
+def _service_commands(sub: Any) -> None:
+    try:
+        from respite.api.commands import add_parsers  # noqa: PLC0415 - needs the server extra
+    except ImportError:  # the pure library without the server extra: no service commands
+        return
+    add_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
@@ -188,22 +198,26 @@ def _check(args: argparse.Namespace, out: Console) -> int:
 
 def _print_status(out: Console, status: Status) -> None:
     where = f"{status.lat:.5f}, {status.lon:.5f}"
-    if status.covered:
-        out.print(f"[bold green]PAUSED[/] at {where} at {describe_time(status.at, None)}")
-        for match in status.matches:
-            out.print(f"  {match.name.en} [{match.kind.value}] (pause {match.pause_id})")
-            if match.name.ar:
-                out.print(f"  {match.name.ar}")
-            out.print(f"  window ends {describe_time(match.window_end, match.timezone)}")
-        if status.covered_until is not None:
-            out.print(f"  covered until {describe_time(status.covered_until, None)}")
-        return
-    out.print(f"[bold red]NOT PAUSED[/] at {where} at {describe_time(status.at, None)}")
     window = status.next_window
+    zones = [m.timezone for m in status.matches] + ([window.timezone] if window else [])
+    at = describe_time(status.at, zones[0] if zones else None)
+    if status.covered:
+        out.print(f"[bold green]PAUSED[/] at {where} on {at}")
+        for match in status.matches:
+            out.print(f"  {escape(match.name.en)} ({match.kind.value}, pause {match.pause_id})")
+            if match.name.ar:
+                out.print(f"  {escape(match.name.ar)}")
+            out.print(f"  window ends {describe_time(match.window_end, match.timezone)}")
+        if status.covered_until is not None and status.covered_until > max(
+            m.window_end for m in status.matches
+        ):
+            out.print(f"  covered without a gap until {describe_time(status.covered_until, None)}")
+        return
+    out.print(f"[bold red]NOT PAUSED[/] at {where} on {at}")
     if window is None:
         out.print("  no later window covers this place")
         return
-    out.print(f"  next window: {window.name.en} (pause {window.pause_id})")
+    out.print(f"  next window: {escape(window.name.en)} (pause {window.pause_id})")
     out.print(f"  from {describe_time(window.start, window.timezone)}")
     out.print(f"  to   {describe_time(window.end, window.timezone)}")
 

@@ -1,0 +1,101 @@
+"""The Respite service: ``create_app()`` wires settings, database, cache, routes and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI
+
+from respite import __version__
+from respite.api import accounts, feeds, problems, public
+from respite.api.cache import PublishedCache
+from respite.api.settings import Settings
+from respite.pauses import views as pauses
+from respite.storage import make_engine, session_factory, upgrade
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit (413), whether or not Content-Length is sent."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = problems.problem_response(
+            413,
+            "payload-too-large",
+            "The request body is too large",
+            f"the body is over {self.max_bytes} bytes",
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    app = FastAPI(
+        title="Respite",
+        version=__version__,
+        summary="Humanitarian pauses: where, when, what for, and the record",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = engine
+    app.state.write_sessions = session_factory(engine)
+    app.state.read_sessions = session_factory(engine, read_only=True)
+    app.state.cache = PublishedCache(
+        app.state.read_sessions, check_seconds=settings.cache_check_seconds
+    )
+    problems.install(app)
+    app.include_router(public.router)
+    app.include_router(pauses.router)
+    app.include_router(accounts.router)
+    app.include_router(feeds.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,202 @@
+"""Command-line handlers for the service: serve, db, load, token, audit.
+
+They live here, not in :mod:`respite.cli`, because they need the server extra (SQLAlchemy,
+FastAPI, uvicorn) while ``respite check`` must work with the pure library alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, timedelta
+
+from rich.console import Console
+from sqlalchemy import select
+
+from respite.api.bootstrap import ensure_ready, operator
+from respite.api.settings import Settings
+from respite.audit import verify_chain
+from respite.errors import InvalidInput, NotFound
+from respite.storage import make_engine, session_factory, upgrade
+from respite.storage.accounts import create_user
+from respite.storage.models import Organisation, UserRole
+from respite.storage.pauses import import_file
+from respite.storage.tokens import issue_token, revoke_token
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def serve(args: argparse.Namespace, out: Console) -> int:
+    import uvicorn  # noqa: PLC0415 - only the serve command needs the ASGI server
+
+    from respite.api.app import create_app  # noqa: PLC0415 - the app wires everything
+
+    settings = Settings.from_env()
+    base = f"http://{args.host}:{args.port}"
+    settings = Settings(
+        database_url=args.database or settings.database_url,
+        scenario=settings.scenario,
+        base_url=base if settings.base_url == Settings().base_url else settings.base_url,
+        cap_sender=settings.cap_sender,
+    )
+    engine = make_engine(settings.database_url)
+    first = ensure_ready(engine, scenario=settings.scenario)
+    out.print(f"[bold]Respite[/] is serving {base} (database: {engine.url.render_as_string()})")
+    if first is not None:
+        out.print(f"  new database: loaded {first.pauses} pauses of '{settings.scenario}'")
+        out.print(f"  administrator token (shown once, keep it): [bold]{first.admin_token}[/]")
+    example = "/v1/status?lat=31.4171&lon=34.3510&at=2024-09-02T10:00%2B03:00"
+    for label, path in [
+        ("is a place paused?", example),
+        ("pauses", "/v1/pauses"),
+        ("CAP alerts (Atom)", "/v1/cap"),
+        ("GeoJSON", "/v1/feeds/pauses.geojson"),
+        ("iCalendar", "/v1/feeds/pauses.ics"),
+        ("HXL CSV", "/v1/feeds/pauses.hxl.csv"),
+        ("OGC API Features", "/v1/collections/pauses/items"),
+        ("API documentation", "/docs (OpenAPI at /openapi.json)"),
+    ]:
+        out.print(f"  {label:<20} {base}{path}", markup=False)
+    engine.dispose()
+    uvicorn.run(
+        create_app(settings, migrate=False),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=args.access_log,
+    )
+    return EXIT_OK
+
+
+def db(args: argparse.Namespace, out: Console) -> int:
+    engine = make_engine(args.database)
+    if args.action == "upgrade":
+        upgrade(engine)
+        out.print(f"database at the latest schema: {engine.url.render_as_string()}")
+        return EXIT_OK
+    first = ensure_ready(engine, scenario=args.scenario)
+    if first is None:
+        out.print("database already initialised; nothing changed")
+    else:
+        out.print(f"initialised with {first.pauses} pauses; administrator token (shown once):")
+        out.print(first.admin_token, markup=False)
+    return EXIT_OK
+
+
+def load(args: argparse.Namespace, out: Console) -> int:
+    engine = make_engine(args.database)
+    upgrade(engine)
+    with session_factory(engine)() as session, session.begin():
+        actor = operator(session)
+        owner = actor.organisation_id
+        if args.org:
+            found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
+            if found is None:
+                raise NotFound(f"no organisation {args.org!r}")
+            owner = found.id
+        report = import_file(session, args.file, owner_org_id=owner, user_id=actor.id, now=_now())
+    out.print(
+        f"{args.file}: {len(report.created)} created, {len(report.amended)} amended, "
+        f"{len(report.edited)} edited, {len(report.unchanged)} unchanged"
+    )
+    return EXIT_OK
+
+
+def token(args: argparse.Namespace, out: Console) -> int:
+    engine = make_engine(args.database)
+    upgrade(engine)
+    with session_factory(engine)() as session, session.begin():
+        actor = operator(session)
+        if args.action == "revoke":
+            revoked = revoke_token(session, token_id=args.id, actor_user_id=actor.id, now=_now())
+            out.print(f"token {revoked.id} revoked")
+            return EXIT_OK
+        organisation = actor.organisation_id
+        if args.org:
+            found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
+            if found is None:
+                raise NotFound(f"no organisation {args.org!r}")
+            organisation = found.id
+        role = UserRole(args.role)
+        email = args.email or f"{role.value}-{int(_now().timestamp())}@respite.local"
+        user = create_user(
+            session,
+            organisation_id=organisation,
+            name=args.name or role.value,
+            email=email,
+            role=role,
+            now=_now(),
+            actor_user_id=actor.id,
+        )
+        ttl = None if args.ttl_days is None else timedelta(days=args.ttl_days)
+        if ttl is not None and ttl <= timedelta(0):
+            raise InvalidInput("must be more than zero", location="--ttl-days")
+        secret = issue_token(session, user_id=user.id, now=_now(), ttl=ttl, actor_user_id=actor.id)
+    sys.stdout.write(secret + "\n")
+    sys.stderr.write(f"token for user {user.id} ({email}, role {role.value}); shown once\n")
+    return EXIT_OK
+
+
+def audit(args: argparse.Namespace, out: Console) -> int:
+    engine = make_engine(args.database)
+    with session_factory(engine, read_only=True)() as session:
+        report = verify_chain(session)
+    if report.ok:
+        out.print(
+            f"audit ledger verified: {report.checked} entries, last {report.last_seq} "
+            f"({report.last_hash[:16]}...)"
+        )
+        return EXIT_OK
+    for problem in report.problems:
+        sys.stderr.write(f"audit entry {problem.seq}: {problem.fault.value}: {problem.message}\n")
+    sys.stderr.write(f"audit ledger FAILED verification ({len(report.problems)} problem(s))\n")
+    return EXIT_FAILED
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register the service commands on the ``respite`` parser."""
+
+    def database(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--database", help="SQLAlchemy URL (default $RESPITE_DATABASE_URL or ./var/respite.db)"
+        )
+
+    p = sub.add_parser("serve", help="run the HTTP service (loads the scenario on first start)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--access-log", action="store_true")
+    database(p)
+    p.set_defaults(handler=serve)
+
+    p = sub.add_parser("db", help="upgrade the schema, or initialise an empty database")
+    p.add_argument("action", choices=["upgrade", "init"])
+    p.add_argument("--scenario", default="gaza-2023-2024")
+    database(p)
+    p.set_defaults(handler=db)
+
+    p = sub.add_parser("load", help="import a pause file into the database (audited)")
+    p.add_argument("file")
+    p.add_argument("--org", help="owner organisation slug (default the operator's)")
+    database(p)
+    p.set_defaults(handler=load)
+
+    p = sub.add_parser("token", help="create a user with a role and print its token, or revoke")
+    p.add_argument("action", choices=["create", "revoke"])
+    p.add_argument("--role", choices=[r.value for r in UserRole], default="coordinator")
+    p.add_argument("--org", help="organisation slug (default the operator's)")
+    p.add_argument("--name")
+    p.add_argument("--email")
+    p.add_argument("--ttl-days", type=float)
+    p.add_argument("--id", type=int, help="token id, for revoke")
+    database(p)
+    p.set_defaults(handler=token)
+
+    p = sub.add_parser("audit", help="verify the audit ledger's hash chain")
+    p.add_argument("action", choices=["verify"])
+    database(p)
+    p.set_defaults(handler=audit)
