@@ -13,6 +13,7 @@ from respite.api.deps import Caller, ReadSession, now, unit_of_work
 from respite.api.policy import Action, require
 from respite.api.problems import Forbidden
 from respite.audit import verify_chain
+from respite.errors import InvalidInput
 from respite.pauses.model import Strict
 from respite.storage.accounts import (
     create_organisation,
@@ -21,7 +22,14 @@ from respite.storage.accounts import (
     organisation_view,
     user_view,
 )
-from respite.storage.models import ApiToken, AuditEntry, OrganisationKind, UserRole
+from respite.storage.models import (
+    ApiToken,
+    AuditEntry,
+    Organisation,
+    OrganisationKind,
+    User,
+    UserRole,
+)
 from respite.storage.tokens import issue_token, list_tokens, revoke_token, token_view
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
@@ -71,6 +79,11 @@ def new_organisation(request: Request, caller: Caller, body: OrganisationCreate)
 def new_user(request: Request, caller: Caller, body: UserCreate) -> dict[str, Any]:
     principal = require(caller, Action.MANAGE_ACCOUNTS)
     with unit_of_work(request) as session:
+        if session.get(Organisation, body.organisation_id) is None:
+            # A field naming nothing is bad input (422), not a missing resource (404).
+            raise InvalidInput(
+                f"no organisation {body.organisation_id}", location="organisation_id"
+            )
         user = create_user(
             session,
             organisation_id=body.organisation_id,
@@ -92,6 +105,8 @@ def new_token(request: Request, caller: Caller, body: TokenCreate) -> dict[str, 
         require(caller, Action.MANAGE_ACCOUNTS)
     ttl = None if body.ttl_days is None else timedelta(days=body.ttl_days)
     with unit_of_work(request) as session:
+        if session.get(User, user_id) is None:
+            raise InvalidInput(f"no user {user_id}", location="user_id")
         secret = issue_token(
             session, user_id=user_id, now=now(), ttl=ttl, actor_user_id=principal.user_id
         )

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from respite import __version__
 from respite.api import accounts, feeds, problems, public
@@ -43,7 +44,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                raise _TooLarge(self.max_bytes)
             return message
 
         try:
@@ -68,8 +69,13 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": response.body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised while the body is read. An HTTPException, because FastAPI turns any other error
+    raised while it reads the body into 400 "error parsing the body"; this one it re-raises
+    and the problem handler answers 413 (BodyLimit answers itself if it escapes the app)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"the body is over {max_bytes} bytes")
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:

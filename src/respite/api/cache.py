@@ -9,6 +9,7 @@ feeds) never waits for the database.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -61,10 +62,12 @@ class PublishedCache:
         self._check_seconds = check_seconds
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
-        self._checked_at = 0.0
+        # -inf, not 0: time.monotonic() may itself be under check_seconds (it counts from an
+        # arbitrary point, often boot), and then "checked at 0" would still look recent.
+        self._checked_at = -math.inf
 
     def invalidate(self) -> None:
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def get(self) -> Snapshot:
         snapshot = self._snapshot

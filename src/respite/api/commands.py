@@ -7,6 +7,7 @@ FastAPI, uvicorn) while ``respite check`` must work with the pure library alone.
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -75,11 +76,14 @@ def serve(args: argparse.Namespace, out: Console) -> int:
 
 def db(args: argparse.Namespace, out: Console) -> int:
     engine = make_engine(args.database)
-    if args.action == "upgrade":
-        upgrade(engine)
-        out.print(f"database at the latest schema: {engine.url.render_as_string()}")
-        return EXIT_OK
-    first = ensure_ready(engine, scenario=args.scenario)
+    try:
+        if args.action == "upgrade":
+            upgrade(engine)
+            out.print(f"database at the latest schema: {engine.url.render_as_string()}")
+            return EXIT_OK
+        first = ensure_ready(engine, scenario=args.scenario)
+    finally:
+        engine.dispose()
     if first is None:
         out.print("database already initialised; nothing changed")
     else:
@@ -90,16 +94,21 @@ def db(args: argparse.Namespace, out: Console) -> int:
 
 def load(args: argparse.Namespace, out: Console) -> int:
     engine = make_engine(args.database)
-    upgrade(engine)
-    with session_factory(engine)() as session, session.begin():
-        actor = operator(session)
-        owner = actor.organisation_id
-        if args.org:
-            found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
-            if found is None:
-                raise NotFound(f"no organisation {args.org!r}")
-            owner = found.id
-        report = import_file(session, args.file, owner_org_id=owner, user_id=actor.id, now=_now())
+    try:
+        upgrade(engine)
+        with session_factory(engine)() as session, session.begin():
+            actor = operator(session)
+            owner = actor.organisation_id
+            if args.org:
+                found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
+                if found is None:
+                    raise NotFound(f"no organisation {args.org!r}")
+                owner = found.id
+            report = import_file(
+                session, args.file, owner_org_id=owner, user_id=actor.id, now=_now()
+            )
+    finally:
+        engine.dispose()
     out.print(
         f"{args.file}: {len(report.created)} created, {len(report.amended)} amended, "
         f"{len(report.edited)} edited, {len(report.unchanged)} unchanged"
@@ -109,34 +118,44 @@ def load(args: argparse.Namespace, out: Console) -> int:
 
 def token(args: argparse.Namespace, out: Console) -> int:
     engine = make_engine(args.database)
-    upgrade(engine)
-    with session_factory(engine)() as session, session.begin():
-        actor = operator(session)
-        if args.action == "revoke":
-            revoked = revoke_token(session, token_id=args.id, actor_user_id=actor.id, now=_now())
-            out.print(f"token {revoked.id} revoked")
-            return EXIT_OK
-        organisation = actor.organisation_id
-        if args.org:
-            found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
-            if found is None:
-                raise NotFound(f"no organisation {args.org!r}")
-            organisation = found.id
-        role = UserRole(args.role)
-        email = args.email or f"{role.value}-{int(_now().timestamp())}@respite.local"
-        user = create_user(
-            session,
-            organisation_id=organisation,
-            name=args.name or role.value,
-            email=email,
-            role=role,
-            now=_now(),
-            actor_user_id=actor.id,
-        )
-        ttl = None if args.ttl_days is None else timedelta(days=args.ttl_days)
-        if ttl is not None and ttl <= timedelta(0):
-            raise InvalidInput("must be more than zero", location="--ttl-days")
-        secret = issue_token(session, user_id=user.id, now=_now(), ttl=ttl, actor_user_id=actor.id)
+    try:
+        upgrade(engine)
+        with session_factory(engine)() as session, session.begin():
+            actor = operator(session)
+            if args.action == "revoke":
+                revoked = revoke_token(
+                    session, token_id=args.id, actor_user_id=actor.id, now=_now()
+                )
+                out.print(f"token {revoked.id} revoked")
+                return EXIT_OK
+            organisation = actor.organisation_id
+            if args.org:
+                found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
+                if found is None:
+                    raise NotFound(f"no organisation {args.org!r}")
+                organisation = found.id
+            role = UserRole(args.role)
+            # A random part: two users made in the same second must not share an address.
+            email = args.email or (
+                f"{role.value}-{int(_now().timestamp())}-{secrets.token_hex(3)}@respite.local"
+            )
+            user = create_user(
+                session,
+                organisation_id=organisation,
+                name=args.name or role.value,
+                email=email,
+                role=role,
+                now=_now(),
+                actor_user_id=actor.id,
+            )
+            ttl = None if args.ttl_days is None else timedelta(days=args.ttl_days)
+            if ttl is not None and ttl <= timedelta(0):
+                raise InvalidInput("must be more than zero", location="--ttl-days")
+            secret = issue_token(
+                session, user_id=user.id, now=_now(), ttl=ttl, actor_user_id=actor.id
+            )
+    finally:
+        engine.dispose()
     sys.stdout.write(secret + "\n")
     sys.stderr.write(f"token for user {user.id} ({email}, role {role.value}); shown once\n")
     return EXIT_OK
@@ -144,8 +163,11 @@ def token(args: argparse.Namespace, out: Console) -> int:
 
 def audit(args: argparse.Namespace, out: Console) -> int:
     engine = make_engine(args.database)
-    with session_factory(engine, read_only=True)() as session:
-        report = verify_chain(session)
+    try:
+        with session_factory(engine, read_only=True)() as session:
+            report = verify_chain(session)
+    finally:
+        engine.dispose()
     if report.ok:
         out.print(
             f"audit ledger verified: {report.checked} entries, last {report.last_seq} "

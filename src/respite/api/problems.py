@@ -102,7 +102,12 @@ def _validation_error(request: Request, error: Exception) -> JSONResponse:
             message = "unknown field"
         elif item.get("type") == "missing":
             message = "required field is missing"
-        problems.append(Problem(format_location(loc), message))
+        elif item.get("type") == "json_invalid":
+            # loc is ("body", character offset): the body as a whole is at fault
+            reason = (item.get("ctx") or {}).get("error")
+            message = f"the body is not valid JSON ({reason}; at character {loc[-1]})"
+            loc = loc[:1]
+        problems.append(Problem(_location(loc), message))
     detail = "; ".join(str(p) for p in problems[:5])
     return problem_response(
         422,
@@ -114,15 +119,30 @@ def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+#: Where FastAPI found a request value; dropped from locations so that a field is named the
+#: same way whichever layer refused it (``until``, not ``body.until``; ``lat``, not
+#: ``query.lat``), as Respite's own checks name it.
+_SOURCES = frozenset({"body", "query", "header", "path", "cookie"})
+
+
+def _location(loc: list[str | int]) -> str:
+    if len(loc) > 1 and loc[0] in _SOURCES:
+        loc = loc[1:]
+        if isinstance(loc[0], int):  # a body that is a list: keep "body[0]..."
+            loc = ["body", *loc]
+    return format_location(loc)
+
+
 def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     slug = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
         error.status_code, "http-error"
     )
+    title = {413: "The request body is too large"}.get(error.status_code, str(error.detail))
     return problem_response(
         error.status_code,
         slug,
-        str(error.detail),
+        title,
         str(error.detail),
         instance=request.url.path,
         headers=getattr(error, "headers", None),

@@ -34,6 +34,7 @@ from respite.pauses.model import (
 )
 from respite.pauses.resolve import Pause, resolve_pause
 from respite.schedule import from_utc_seconds, utc_seconds
+from respite.storage.errors import VersionConflict
 from respite.storage.models import PauseRow, PauseVersionRow
 from respite.storage.pauses import (
     amend_pause,
@@ -133,6 +134,20 @@ def pause_view(
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _as_sent(error: InvalidInput, prefix: str) -> InvalidInput:
+    """Problems found in the stored document, named as in the amendment the client sent
+    (``until``, not ``amendments[3].until``: the client never sent an ``amendments`` list)."""
+    moved = []
+    for problem in error.problems:
+        location = problem.location.removeprefix("amendment.")
+        if location == prefix:
+            location = "body"
+        elif location.startswith(prefix + "."):
+            location = location.removeprefix(prefix + ".")
+        moved.append(Problem(location, problem.message))
+    return InvalidInput(moved)
 
 
 def _spec(body: dict[str, Any]) -> PauseSpec:
@@ -251,19 +266,26 @@ def amend(
     with unit_of_work(request) as session:
         row = _readable_row(session, caller, pause_id)
         principal = require(caller, Action.CHANGE_PAUSE, owner_org_id=row.owner_organisation_id)
+        if expected != row.current_version:
+            # Stale or unknown version: 412 (re-read), never 404 for a version never stored.
+            # The UPDATE in amend_pause still guards against a writer between here and there.
+            raise VersionConflict(pause_id, expected=expected, current=row.current_version)
         base = PauseSpec.model_validate(get_version(session, pause_id, version=expected).document)
         try:
             amendment = Amendment(version=len(base.amendments) + 2, **body.model_dump())
         except ValidationError as error:
             raise InvalidInput(problems_from_pydantic(error)) from None
-        row = amend_pause(
-            session,
-            pause_id=pause_id,
-            amendment=amendment,
-            expected_version=expected,
-            user_id=principal.user_id,
-            now=now(),
-        )
+        try:
+            row = amend_pause(
+                session,
+                pause_id=pause_id,
+                amendment=amendment,
+                expected_version=expected,
+                user_id=principal.user_id,
+                now=now(),
+            )
+        except InvalidInput as error:
+            raise _as_sent(error, f"amendments[{len(base.amendments)}]") from None
         view = pause_view(request, row, get_version(session, row.id), restricted=True)
     request.app.state.cache.invalidate()
     response.headers["ETag"] = etag(view["version"])
