@@ -174,3 +174,55 @@ def test_schema_rejects_what_the_loader_rejects(data_dir: Path) -> None:
         )
     )
     assert errors  # the misspelt 'ends' and the unknown kind
+
+
+RECURRING = """
+format: respite-pauses/1
+pauses:
+  - id: p
+    name: {en: daily}
+    kind: humanitarian_pause
+    timezone: Asia/Gaza
+    parts:
+      - id: a
+        zone: {governorates: [Gaza]}
+        windows:
+          - {start_time: "06:00", end_time: "15:00", first_date: 2024-10-10, rrule: FREQ=DAILY;COUNT=3}
+    sources: [{title: test}]
+    amendments:
+      - version: 2
+        action: extend
+        effective_at: "2024-10-11T00:00"
+        until: "UNTIL"
+        summary: {en: extended}
+        source: {title: test}
+"""
+
+
+def test_extending_a_recurring_window_ends_exactly_at_until() -> None:
+    (pause,) = parse_pauses(RECURRING.replace("UNTIL", "2024-10-17T10:00"))
+    lo = int(datetime(2024, 10, 1, tzinfo=UTC).timestamp())
+    hi = int(datetime(2024, 11, 1, tzinfo=UTC).timestamp())
+    spans = list(pause.latest.parts[0].coverage(lo, hi))
+    assert len(spans) == 8  # 10-16 Oct whole, 17 Oct until 10:00 local
+    assert datetime.fromtimestamp(spans[-1][1], UTC) == datetime(2024, 10, 17, 7, 0, tzinfo=UTC)
+    assert pause.latest.parts[0].last_end() == spans[-1][1]
+
+
+def test_an_extension_that_adds_no_window_is_refused() -> None:
+    with pytest.raises(PauseFileError) as info:
+        parse_pauses(RECURRING.replace("UNTIL", "2024-10-13T03:00"))
+    (problem,) = info.value.problems
+    assert problem.location == "pauses[0].amendments[0].until"
+    assert "adds no window" in problem.message
+
+
+def test_whole_object_checks_name_the_field() -> None:
+    text = RECURRING.replace('        until: "UNTIL"\n', "").replace(
+        "windows:\n          - {start_time",
+        "windows:\n          - {end: '2024-01-01T00:00', start_time",
+    )
+    with pytest.raises(PauseFileError) as info:
+        parse_pauses(text)
+    locations = {p.location for p in info.value.problems}
+    assert locations == {"pauses[0].parts[0].windows[0].end", "pauses[0].amendments[0].until"}

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from respite.errors import InvalidInput, PauseFileError, Problem
 from respite.geometry import AreaCatalogue
-from respite.pauses.model import PauseFile
+from respite.pauses.model import FieldProblem, PauseFile
 from respite.pauses.resolve import Pause, resolve_pause
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -70,18 +70,33 @@ def resolve_document(document: PauseFile, catalogue: AreaCatalogue | None = None
 
 def problems_from_pydantic(error: ValidationError, prefix: str = "") -> list[Problem]:
     """Pydantic errors as Problems with ``a[0].b`` locations and plain messages."""
-    problems = []
+    problems: list[tuple[str, Problem]] = []
     for item in error.errors(include_url=False):
         location = format_location(item["loc"])
         message = str(item["msg"]).removeprefix("Value error, ")
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, FieldProblem):
+            # A whole-object check that knows which field is wrong: say so in the location.
+            location = f"{location}.{cause.field}" if location else cause.field
+            location = location.replace(".[", "[")
         if item["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see the pause file schema)"
         elif item["type"] == "missing":
             message = "required field is missing"
         if prefix:
             location = f"{prefix}.{location}" if location else prefix
-        problems.append(Problem(location, message))
-    return problems
+        problems.append((item["type"], Problem(location, message)))
+    # A list whose only items failed also reports itself as too short: noise, since the
+    # items' own problems say what to fix.
+    return [
+        problem
+        for kind, problem in problems
+        if kind != "too_short"
+        or not any(
+            other.location.startswith(problem.location) and other is not problem
+            for _, other in problems
+        )
+    ]
 
 
 def format_location(loc: Sequence[int | str]) -> str:

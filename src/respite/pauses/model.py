@@ -77,6 +77,14 @@ class ObjectiveKind(StrEnum):
     OTHER = "other"
 
 
+class FieldProblem(ValueError):
+    """A whole-object check that blames one field: the error's location names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 class Strict(BaseModel):
     """Unknown keys are mistakes in a hand-written file, so they are errors."""
 
@@ -191,34 +199,34 @@ class WindowSpec(Strict):
             raise ValueError("a window needs 'start' (one-off) or 'start_time' (recurring)")
         problem = self._one_off_problem() if self.start is not None else self._recurring_problem()
         if problem:
-            raise ValueError(problem)
+            raise FieldProblem(*problem)
         return self
 
-    def _one_off_problem(self) -> str | None:
+    def _one_off_problem(self) -> tuple[str, str] | None:
         recurring_only = {"end_time", "duration", "first_date", "rrule"}
         extra = sorted(n for n in recurring_only if getattr(self, n) is not None)
         if extra:
-            return f"{', '.join(extra)} belong to recurring windows (start_time)"
+            return extra[0], f"{', '.join(extra)} belong to recurring windows (start_time)"
         if self.end is None and not self.until_further_notice:
-            return "one-off window needs 'end' or 'until_further_notice: true'"
+            return "end", "one-off window needs 'end' or 'until_further_notice: true'"
         if self.end is not None and self.until_further_notice:
-            return "'end' and 'until_further_notice' contradict each other"
+            return "until_further_notice", "'end' and 'until_further_notice' contradict each other"
         if self.exdates:
-            return "exdates only apply to recurring windows"
+            return "exdates", "exdates only apply to recurring windows"
         return None
 
-    def _recurring_problem(self) -> str | None:
+    def _recurring_problem(self) -> tuple[str, str] | None:
         if self.end is not None:
-            return "recurring windows use end_time or duration, not end"
+            return "end", "recurring windows use end_time or duration, not end"
         if (self.duration is None) == (self.end_time is None):
-            return "recurring window needs exactly one of duration or end_time"
+            return "duration", "recurring window needs exactly one of duration or end_time"
         if self.first_date is None:
-            return "recurring window needs first_date (the first day it applies)"
+            return "first_date", "recurring window needs first_date (the first day it applies)"
         if self.rrule is None:
-            return "recurring window needs rrule, e.g. 'FREQ=DAILY;COUNT=4'"
+            return "rrule", "recurring window needs rrule, e.g. 'FREQ=DAILY;COUNT=4'"
         bounded = re.search(r"(COUNT|UNTIL)=", self.rrule.upper())
         if self.until_further_notice and bounded:
-            return "until_further_notice contradicts COUNT/UNTIL in rrule"
+            return "until_further_notice", "until_further_notice contradicts COUNT/UNTIL in rrule"
         return None
 
 
@@ -236,7 +244,9 @@ class CorridorSpec(Strict):
     @model_validator(mode="after")
     def _one_line(self) -> Self:
         if (self.road is None) == (self.line is None):
-            raise ValueError("corridor needs exactly one of 'road' (a shipped road id) or 'line'")
+            raise FieldProblem(
+                "road", "corridor needs exactly one of 'road' (a shipped road id) or 'line'"
+            )
         return self
 
 
@@ -271,9 +281,9 @@ class ZoneSpec(Strict):
                 + (f" (got {', '.join(forms)})" if forms else "")
             )
         if self.governorates is not None and not self.governorates:
-            raise ValueError("governorates must list at least one pcode or name")
+            raise FieldProblem("governorates", "governorates must list at least one pcode or name")
         if self.blocks is not None and not self.blocks:
-            raise ValueError("blocks must list at least one block number")
+            raise FieldProblem("blocks", "blocks must list at least one block number")
         return self
 
 
@@ -344,15 +354,17 @@ class Amendment(Strict):
     def _fields_for_action(self) -> Self:
         action = self.action
         if action in (AmendmentAction.EXTEND, AmendmentAction.SHORTEN) and self.until is None:
-            raise ValueError(f"{action.value} needs 'until' (the new end)")
+            raise FieldProblem("until", f"{action.value} needs 'until' (the new end)")
         if action is AmendmentAction.REPLACE_PARTS and not self.new_parts:
-            raise ValueError("replace_parts needs 'new_parts'")
+            raise FieldProblem("new_parts", "replace_parts needs 'new_parts'")
         if action is not AmendmentAction.REPLACE_PARTS and self.new_parts is not None:
-            raise ValueError("'new_parts' is only for replace_parts")
+            raise FieldProblem("new_parts", "'new_parts' is only for replace_parts")
         if action in (AmendmentAction.RESUME, AmendmentAction.END, AmendmentAction.CANCEL) and (
             self.until is not None
         ):
-            raise ValueError(f"{action.value} takes effect at effective_at; remove 'until'")
+            raise FieldProblem(
+                "until", f"{action.value} takes effect at effective_at; remove 'until'"
+            )
         return self
 
 
@@ -378,20 +390,22 @@ class PauseSpec(Strict):
     def _consistent(self) -> Self:
         part_ids = [part.id for part in self.parts]
         if len(set(part_ids)) != len(part_ids):
-            raise ValueError("part ids must be unique within a pause")
+            raise FieldProblem("parts", "part ids must be unique within a pause")
         objective_ids = [objective.id for objective in self.objectives]
         if len(set(objective_ids)) != len(objective_ids):
-            raise ValueError("objective ids must be unique within a pause")
-        for objective in self.objectives:
+            raise FieldProblem("objectives", "objective ids must be unique within a pause")
+        for index, objective in enumerate(self.objectives):
             if objective.part is not None and objective.part not in part_ids:
-                raise ValueError(
-                    f"objective {objective.id!r} names unknown part {objective.part!r}"
+                raise FieldProblem(
+                    f"objectives[{index}].part",
+                    f"objective {objective.id!r} names unknown part {objective.part!r}",
                 )
         for expected, amendment in enumerate(self.amendments, start=2):
             if amendment.version != expected:
-                raise ValueError(
+                raise FieldProblem(
+                    f"amendments[{expected - 2}].version",
                     f"amendments must be numbered 2, 3, ... in order; found {amendment.version} "
-                    f"where {expected} was expected"
+                    f"where {expected} was expected",
                 )
         return self
 
@@ -407,5 +421,7 @@ class PauseFile(Strict):
         ids = [pause.id for pause in self.pauses]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"pause ids must be unique; repeated: {', '.join(duplicates)}")
+            raise FieldProblem(
+                "pauses", f"pause ids must be unique; repeated: {', '.join(duplicates)}"
+            )
         return self

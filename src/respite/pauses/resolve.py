@@ -348,19 +348,28 @@ def _extend(part: Part, until: int, where: str) -> Part:
             f"extend must move the end of part {part.id!r} later than {_iso(current_end)}",
             location=where,
         )
-    # The window that ends last is the one that is extended; cuts at or before its old end
-    # (a shortening now superseded) are lifted.
+    # The window that ends last is the one extended; cuts at or after its old end (a
+    # shortening now superseded) are lifted. The new end is exact: a recurring window gets
+    # UNTIL and a cut at `until`, so an occurrence that would run past it stops there.
     windows = list(part.windows)
     last = max(range(len(windows)), key=lambda i: _window_end(windows[i]) or FOREVER)
     window = windows[last]
     new_end = datetime.fromtimestamp(until, UTC)
+    removed = [(s, e) for s, e in part.removed if not (e >= FOREVER and s >= current_end)]
     if isinstance(window, OneOffWindow):
         windows[last] = OneOffWindow(window.start, new_end)
     else:
-        rule = replace(window.rule, count=None, until=new_end)
-        windows[last] = replace(window, rule=rule)
-    removed = tuple((s, e) for s, e in part.removed if not (e >= FOREVER and s >= current_end))
-    return replace(part, windows=tuple(windows), removed=removed)
+        windows[last] = replace(window, rule=replace(window.rule, count=None, until=new_end))
+        removed.append((until, FOREVER))
+    extended = replace(part, windows=tuple(windows), removed=tuple(removed))
+    new_last = extended.last_end()
+    if new_last is None or new_last <= current_end:
+        raise InvalidInput(
+            f"extending part {part.id!r} to {_iso(until)} adds no window: its next occurrence "
+            "starts later; extend to a time inside that occurrence",
+            location=where,
+        )
+    return extended
 
 
 def _shorten(part: Part, until: int, where: str) -> Part:
