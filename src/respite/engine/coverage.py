@@ -68,6 +68,31 @@ class Status:
 
 
 @dataclass(frozen=True, slots=True)
+class _About:
+    pause_id: str
+    part_id: str
+    kind: PauseKind
+    name: Text
+    version: int
+    objectives: tuple[Objective, ...]
+    timezone: str
+
+    @classmethod
+    def of(cls, pause: Pause, version: PauseVersion, part: Part) -> _About:
+        return cls(
+            pause_id=pause.id,
+            part_id=part.id,
+            kind=pause.kind,
+            name=part.name or pause.spec.name,
+            version=version.version,
+            objectives=tuple(
+                o for o in pause.spec.objectives if o.part is None or o.part == part.id
+            ),
+            timezone=pause.timezone,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BatchStatus:
     """Answers for arrays of (lon, lat, t); ``pairs`` lists every covering (point, part)."""
 
@@ -98,6 +123,8 @@ class CoverageEngine:
                 continue
             entries.extend((pause, version, part) for part in version.parts)
         self.entries = entries
+        # What an answer says about each part, worked out once rather than per question.
+        self._about = [_About.of(pause, version, part) for pause, version, part in entries]
         lo, hi = self._horizon(entries, horizon)
         self.horizon = (from_utc_seconds(lo), from_utc_seconds(hi))
         schedules = [part.coverage(lo, hi) for _, _, part in entries]
@@ -148,77 +175,71 @@ class CoverageEngine:
         t = utc_seconds(at)
         self._check_time(t)
         index = self.index
-        matches: list[Match] = []
-        best_next: tuple[int, int] | None = None
+        starts = index.starts_py
+        covering: list[tuple[int, int]] = []
+        best_next: tuple[int, int, int] | None = None
         for zone in index.zones_at(lon, lat):
-            interval = index.interval_at(zone, t)
+            interval, upcoming = index.lookup(zone, t)
             if interval >= 0:
-                matches.append(self._match(zone, interval))
-                continue
-            upcoming = index.next_interval(zone, t)
-            if upcoming >= 0 and (
-                best_next is None or index.starts[upcoming] < index.starts[best_next[1]]
-            ):
-                best_next = (zone, upcoming)
+                covering.append((zone, interval))
+            elif upcoming >= 0 and (best_next is None or starts[upcoming] < best_next[2]):
+                best_next = (zone, upcoming, starts[upcoming])
+        matches = tuple(
+            sorted((self._match(z, i) for z, i in covering), key=lambda m: (m.pause_id, m.part_id))
+        )
         next_window = None
-        if not matches and best_next is not None:
-            next_window = self._next(*best_next)
+        if not covering and best_next is not None:
+            next_window = self._next(best_next[0], best_next[1])
         return Status(
             lon=lon,
             lat=lat,
-            at=from_utc_seconds(t),
-            covered=bool(matches),
-            matches=tuple(sorted(matches, key=lambda m: (m.pause_id, m.part_id))),
-            covered_until=self._covered_until(t, matches),
+            at=at if at.tzinfo is UTC else from_utc_seconds(t),
+            covered=bool(covering),
+            matches=matches,
+            covered_until=self._covered_until(t, covering),
             next_window=next_window,
         )
 
     def _match(self, zone: int, interval: int) -> Match:
-        pause, version, part = self.entries[zone]
+        about = self._about[zone]
         return Match(
-            pause_id=pause.id,
-            part_id=part.id,
-            kind=pause.kind,
-            name=part.name or pause.spec.name,
-            version=version.version,
-            window_start=from_utc_seconds(int(self.index.starts[interval])),
-            window_end=from_utc_seconds(int(self.index.ends[interval])),
-            objectives=tuple(
-                o for o in pause.spec.objectives if o.part is None or o.part == part.id
-            ),
-            timezone=pause.timezone,
+            pause_id=about.pause_id,
+            part_id=about.part_id,
+            kind=about.kind,
+            name=about.name,
+            version=about.version,
+            window_start=from_utc_seconds(self.index.starts_py[interval]),
+            window_end=from_utc_seconds(self.index.ends_py[interval]),
+            objectives=about.objectives,
+            timezone=about.timezone,
         )
 
     def _next(self, zone: int, interval: int) -> NextWindow:
-        pause, _, part = self.entries[zone]
+        about = self._about[zone]
         return NextWindow(
-            pause_id=pause.id,
-            part_id=part.id,
-            kind=pause.kind,
-            name=part.name or pause.spec.name,
-            start=from_utc_seconds(int(self.index.starts[interval])),
-            end=from_utc_seconds(int(self.index.ends[interval])),
-            timezone=pause.timezone,
+            pause_id=about.pause_id,
+            part_id=about.part_id,
+            kind=about.kind,
+            name=about.name,
+            start=from_utc_seconds(self.index.starts_py[interval]),
+            end=from_utc_seconds(self.index.ends_py[interval]),
+            timezone=about.timezone,
         )
 
-    def _covered_until(self, t: int, matches: Sequence[Match]) -> datetime | None:
-        if not matches:
+    def _covered_until(self, t: int, covering: Sequence[tuple[int, int]]) -> datetime | None:
+        if not covering:
             return None
         # Windows of different pauses may follow each other without a gap; people care
         # about when coverage as a whole stops.
-        zones = [
-            i
-            for i, (p, _, part) in enumerate(self.entries)
-            if any(m.pause_id == p.id and m.part_id == part.id for m in matches)
-        ]
-        end = max(utc_seconds(m.window_end) for m in matches)
+        ends = self.index.ends_py
+        end = max(ends[interval] for _, interval in covering)
         extended = True
         while extended:
             extended = False
-            for zone in zones:
+            for zone, _ in covering:
                 interval = self.index.interval_at(zone, end)
-                if interval >= 0 and self.index.ends[interval] > end:
-                    end = int(self.index.ends[interval])
+                if interval >= 0 and ends[interval] > end:
+                    end = ends[interval]
                     extended = True
         return from_utc_seconds(end)
 

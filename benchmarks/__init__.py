@@ -1,0 +1,1 @@
+"""Benchmarks for Respite; run them with ``benchmarks/run`` (see ``benchmarks/coverage.py``)."""
