@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import shapely
@@ -85,42 +86,7 @@ def test_truce_is_an_alert_then_updates_naming_it(scenario) -> None:
     assert texts(first, "cap:incidents") == ["truce-2023-11-24"]
 
 
-SUSPENDED = """
-format: respite-pauses/1
-pauses:
-  - id: daily
-    name: {en: daily pause with a suspension}
-    kind: humanitarian_pause
-    timezone: Asia/Gaza
-    parts:
-      - id: central
-        zone: {governorates: [PS0265]}
-        windows:
-          - {start_time: "10:00", end_time: "14:00", first_date: 2024-03-01, rrule: FREQ=DAILY}
-    sources: [{title: test}]
-    amendments:
-      - version: 2
-        action: suspend
-        effective_at: "2024-03-03T12:00"
-        until: "2024-03-05T11:00"
-        summary: {en: suspended}
-        source: {title: test}
-      - version: 3
-        action: end
-        effective_at: "2024-03-08T12:00"
-        summary: {en: ended}
-        source: {title: test}
-  - id: open
-    name: {en: open-ended pause, ar: هدنة مفتوحة}
-    kind: tactical_pause
-    timezone: Asia/Gaza
-    announced_at: "2024-03-01T08:00"
-    parts:
-      - id: point
-        zone: {circle: {lon: 34.45, lat: 31.5, radius_m: 2000}}
-        windows: [{start: "2024-03-02T09:00", until_further_notice: true}]
-    sources: [{title: test}]
-"""
+SUSPENDED = (Path(__file__).parents[1] / "data" / "suspended-and-open.yaml").read_text()
 
 
 def test_suspension_and_end_give_updates_and_cancels(cap_schema) -> None:
