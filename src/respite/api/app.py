@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from respite import __version__
 from respite.api import accounts, feeds, problems, public
@@ -99,6 +100,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.read_sessions, check_seconds=settings.cache_check_seconds
     )
     problems.install(app)
+    # /v1/status is served by a plain Starlette route placed first: it reads its own query
+    # parameters, so FastAPI's validation and serialisation layer would be pure overhead on
+    # the endpoint that must hold under load. The FastAPI route documents it in OpenAPI.
+    app.router.routes.insert(0, Route("/v1/status", public.status, methods=["GET"]))
     app.include_router(public.router)
     app.include_router(pauses.router)
     app.include_router(accounts.router)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,25 @@ from respite.storage.models import AuditHead, PauseRow
 from respite.storage.pause_queries import load_specs
 
 
+class Memo(OrderedDict[Any, Any]):
+    """A small least-recently-used mapping: the oldest entry goes when it is full."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.capacity:
+            self.popitem(last=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     generation: int
@@ -33,8 +53,9 @@ class Snapshot:
     engine: CoverageEngine
     #: pause id -> (owner organisation id, stored version)
     rows: dict[str, tuple[int, int]]
-    #: answers derived from this snapshot (feeds), valid as long as the snapshot is
-    memo: dict[Any, Any] = field(default_factory=dict)
+    #: answers derived from this snapshot (feeds, engines for other years), bounded so that
+    #: requests with ever-new parameters cannot grow memory without limit
+    memo: Memo = field(default_factory=lambda: Memo(256))
 
     def engine_at(self, at: datetime) -> CoverageEngine:
         """An engine whose horizon holds ``at``: the shared one, or one made for that year."""

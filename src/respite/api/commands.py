@@ -7,6 +7,7 @@ FastAPI, uvicorn) while ``respite check`` must work with the pure library alone.
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from datetime import UTC, datetime, timedelta
@@ -64,13 +65,29 @@ def serve(args: argparse.Namespace, out: Console) -> int:
     ]:
         out.print(f"  {label:<20} {base}{path}", markup=False)
     engine.dispose()
-    uvicorn.run(
-        create_app(settings, migrate=False),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=args.access_log,
-    )
+    # uvicorn writes access lines at INFO: asking for the access log means that level.
+    log_level = "info" if args.access_log else "warning"
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment.
+        os.environ["RESPITE_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+        os.environ["RESPITE_BASE_URL"] = settings.base_url
+        uvicorn.run(
+            "respite.api.app:create_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=log_level,
+            access_log=args.access_log,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings, migrate=False),
+            host=args.host,
+            port=args.port,
+            log_level=log_level,
+            access_log=args.access_log,
+        )
     return EXIT_OK
 
 
@@ -192,6 +209,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--access-log", action="store_true")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     database(p)
     p.set_defaults(handler=serve)
 

@@ -112,7 +112,7 @@ def _alerts(
 
 
 @router.get("/cap")
-def cap_feed(
+async def cap_feed(
     request: Request,
     pause_id: Annotated[str | None, Query(alias="pause")] = None,
     start: Annotated[datetime | None, Query(alias="from")] = None,
@@ -122,15 +122,21 @@ def cap_feed(
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     lo, hi = _span(start or now - CAP_PAST, end or now + CAP_AHEAD)
     snapshot = _snapshot(request)
-    alerts = _alerts(request, snapshot, _selected(snapshot, pause_id), lo, hi)
-    base = request.app.state.settings.base_url
-    feed = cap_atom_feed(
-        alerts,
-        feed_id=f"{base}/v1/cap",
-        self_url=str(request.url),
-        alert_url=lambda a: f"{base}/v1/cap/alerts/{a.identifier}",
-        updated=datetime.fromtimestamp(max((a.sent for a in alerts), default=lo), UTC),
-    )
+    pauses = _selected(snapshot, pause_id)
+    # The rendered feed is kept with the snapshot: building the XML costs far more than
+    # serving it, and the answer only changes with the data or the minute.
+    key = ("cap-feed", tuple(p.id for p in pauses), lo // 60, hi // 60, str(request.url))
+    if key not in snapshot.memo:
+        alerts = _alerts(request, snapshot, pauses, lo, hi)
+        base = request.app.state.settings.base_url
+        snapshot.memo[key] = cap_atom_feed(
+            alerts,
+            feed_id=f"{base}/v1/cap",
+            self_url=str(request.url),
+            alert_url=lambda a: f"{base}/v1/cap/alerts/{a.identifier}",
+            updated=datetime.fromtimestamp(max((a.sent for a in alerts), default=lo), UTC),
+        )
+    feed: bytes = snapshot.memo[key]
     return _cached(ATOM, feed, max_age=30)
 
 

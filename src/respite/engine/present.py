@@ -6,7 +6,7 @@ the command line, the API and the map always say the same thing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from respite.pauses.model import Text
 
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``: the one form every stored or exported time takes."""
-    return moment.astimezone(ZoneInfo("UTC")).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def iso_local(moment: datetime, tz: str) -> str:
