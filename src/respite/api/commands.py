@@ -54,6 +54,7 @@ def serve(args: argparse.Namespace, out: Console) -> int:
         out.print(f"  administrator token (shown once, keep it): [bold]{first.admin_token}[/]")
     example = "/v1/status?lat=31.4171&lon=34.3510&at=2024-09-02T10:00%2B03:00"
     for label, path in [
+        ("public map", "/"),
         ("is a place paused?", example),
         ("pauses", "/v1/pauses"),
         ("CAP alerts (Atom)", "/v1/cap"),
