@@ -119,7 +119,10 @@ def _service_commands(sub: Any) -> None:
         from respite.api.commands import add_parsers  # noqa: PLC0415 - needs the server extra
     except ImportError:  # the pure library without the server extra: no service commands
         return
+    from respite.movements.commands import add_parsers as movement_parsers  # noqa: PLC0415
+
     add_parsers(sub)
+    movement_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:

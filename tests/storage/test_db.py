@@ -37,6 +37,14 @@ TABLES = {
     "pause_versions",
     "audit_entries",
     "audit_head",
+    # notifications (respite.movements)
+    "sites",
+    "site_versions",
+    "movements",
+    "movement_versions",
+    "notifications",
+    "acknowledgements",
+    "movement_outcomes",
 }
 
 

@@ -13,6 +13,7 @@ from respite import __version__
 from respite.api import accounts, feeds, problems, public
 from respite.api.cache import PublishedCache
 from respite.api.settings import Settings
+from respite.movements import views as movements
 from respite.pauses import views as pauses
 from respite.storage import make_engine, session_factory, upgrade
 from respite.web import router as web_router
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(pauses.router)
     app.include_router(accounts.router)
     app.include_router(feeds.router)
+    app.include_router(movements.router)
     app.include_router(web_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

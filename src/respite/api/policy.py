@@ -24,6 +24,12 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     ISSUE_OWN_TOKEN = "issue_own_token"  # noqa: S105 - an action name, not a secret
     READ_AUDIT = "read_audit"
+    NOTIFY = "notify"
+    CHANGE_NOTIFICATION = "change_notification"
+    READ_NOTIFICATIONS = "read_notifications"
+    ACKNOWLEDGE_NOTIFICATION = "acknowledge_notification"
+    RECORD_OUTCOME = "record_outcome"
+    READ_ACCESS_SNAPSHOT = "read_access_snapshot"
 
 
 #: Roles allowed each action; ``OWNED`` actions also need the owner organisation to match.
@@ -35,6 +41,18 @@ ALLOWED: dict[Action, frozenset[UserRole]] = {
     Action.MANAGE_ACCOUNTS: frozenset({UserRole.ADMIN}),
     Action.ISSUE_OWN_TOKEN: frozenset(UserRole),
     Action.READ_AUDIT: frozenset({UserRole.ADMIN, UserRole.OBSERVER}),
+    # Humanitarian notifications (respite.movements, which also checks the owner and what
+    # was sent to a party): information, never a request for permission.
+    Action.NOTIFY: frozenset({UserRole.ADMIN, UserRole.COORDINATOR, UserRole.ORGANISATION}),
+    Action.CHANGE_NOTIFICATION: frozenset(
+        {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.ORGANISATION}
+    ),
+    Action.READ_NOTIFICATIONS: frozenset(UserRole),
+    Action.ACKNOWLEDGE_NOTIFICATION: frozenset({UserRole.PARTY_LIAISON}),
+    Action.RECORD_OUTCOME: frozenset({UserRole.ADMIN, UserRole.COORDINATOR}),
+    Action.READ_ACCESS_SNAPSHOT: frozenset(
+        {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.OBSERVER}
+    ),
 }
 #: Actions on a resource owned by an organisation: only that organisation (or admin, or an
 #: observer for reading) may perform them.

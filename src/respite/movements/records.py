@@ -1,0 +1,151 @@
+"""Helpers shared by the site and movement services: ids, versions, recipients, audit.
+
+Every function flushes and never commits: the caller's transaction holds a write and its
+audit entry together.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from respite.audit.canonical import digest
+from respite.audit.ledger import append_entry
+from respite.errors import InvalidInput, Problem
+from respite.movements.tables import MovementRow, NotificationRow, SiteRow
+from respite.storage.accounts import get_user
+from respite.storage.errors import Conflict, VersionConflict
+from respite.storage.models import Organisation, OrganisationKind, User
+
+#: Keys added to a stored document that are not part of the notified spec.
+WITHDRAWAL_KEY = "withdrawal"
+
+
+class StaleVersion(VersionConflict):
+    """``expected_version`` is not the current version of the site or movement (HTTP 412,
+    as for a pause: re-read and decide again)."""
+
+    def __init__(self, subject: str, *, expected: int, current: int | None) -> None:
+        self.subject = self.pause_id = subject
+        self.expected = expected
+        self.current = current
+        Conflict.__init__(
+            self,
+            f"{subject} is at version {current}, not {expected}; re-read it and apply the "
+            "change to the current version",
+        )
+
+
+def new_id(prefix: str, when: datetime) -> str:
+    """``mv-20231105-3f9a1c``: readable, and not guessable from another's id."""
+    return f"{prefix}-{when:%Y%m%d}-{secrets.token_hex(3)}"
+
+
+def actor(session: Session, user_id: int) -> User:
+    return get_user(session, user_id)
+
+
+def recipients(session: Session, requested: Sequence[int]) -> list[Organisation]:
+    """The party organisations to notify: those requested (each must be a party), or every
+    party organisation when none is named."""
+    if not requested:
+        query = select(Organisation).where(Organisation.kind == OrganisationKind.PARTY)
+        return list(session.scalars(query.order_by(Organisation.id)))
+    found: list[Organisation] = []
+    problems = []
+    for index, organisation_id in enumerate(requested):
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            problems.append(Problem(f"notify[{index}]", f"no organisation {organisation_id}"))
+        elif organisation.kind is not OrganisationKind.PARTY:
+            problems.append(
+                Problem(
+                    f"notify[{index}]",
+                    f"organisation {organisation_id} ({organisation.slug}) is not a party",
+                )
+            )
+        elif organisation not in found:
+            found.append(organisation)
+    if problems:
+        raise InvalidInput(problems)
+    return found
+
+
+def send(
+    session: Session, *, subject: str, version: int, parties: Sequence[int], now: datetime
+) -> list[NotificationRow]:
+    rows = [
+        NotificationRow(subject=subject, version=version, party_organisation_id=p, sent_at=now)
+        for p in parties
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def parties_of(session: Session, subject: str, version: int) -> list[int]:
+    query = (
+        select(NotificationRow.party_organisation_id)
+        .where(NotificationRow.subject == subject, NotificationRow.version == version)
+        .order_by(NotificationRow.party_organisation_id)
+    )
+    return list(session.scalars(query))
+
+
+def bump(
+    session: Session,
+    model: type[MovementRow] | type[SiteRow],
+    row_id: str,
+    *,
+    expected: int,
+    subject: str,
+    values: dict[str, Any],
+) -> None:
+    """Move ``current_version`` from ``expected`` to the next, or raise StaleVersion."""
+    moved = session.execute(
+        update(model)
+        .where(model.id == row_id, model.current_version == expected)
+        .values(current_version=expected + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if not isinstance(moved, CursorResult) or moved.rowcount != 1:
+        current = session.scalar(select(model.current_version).where(model.id == row_id))
+        raise StaleVersion(subject, expected=expected, current=current)
+
+
+def audit(
+    session: Session,
+    user: User,
+    now: datetime,
+    *,
+    action: str,
+    subject: str,
+    after: Any,
+    before: Any = None,
+    details: dict[str, Any] | None = None,
+) -> str:
+    """Append the write's audit entry; returns the digest of ``after``."""
+    after_digest = digest(after)
+    append_entry(
+        session,
+        at=now,
+        actor_user_id=user.id,
+        actor_org_id=user.organisation_id,
+        action=action,
+        subject=subject,
+        before_digest=None if before is None else digest(before),
+        after_digest=after_digest,
+        details=details or {},
+    )
+    return after_digest
+
+
+def spec_part(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document without the keys the system added (the withdrawal)."""
+    return {k: v for k, v in document.items() if k != WITHDRAWAL_KEY}
