@@ -125,6 +125,8 @@ class CoverageEngine:
         self.entries = entries
         # What an answer says about each part, worked out once rather than per question.
         self._about = [_About.of(pause, version, part) for pause, version, part in entries]
+        self._matches: dict[int, Match] = {}
+        self._upcoming: dict[int, NextWindow] = {}
         lo, hi = self._horizon(entries, horizon)
         self.horizon = (from_utc_seconds(lo), from_utc_seconds(hi))
         schedules = [part.coverage(lo, hi) for _, _, part in entries]
@@ -174,33 +176,26 @@ class CoverageEngine:
         """
         t = utc_seconds(at)
         self._check_time(t)
-        index = self.index
-        starts = index.starts_py
-        covering: list[tuple[int, int]] = []
-        best_next: tuple[int, int, int] | None = None
-        for zone in index.zones_at(lon, lat):
-            interval, upcoming = index.lookup(zone, t)
-            if interval >= 0:
-                covering.append((zone, interval))
-            elif upcoming >= 0 and (best_next is None or starts[upcoming] < best_next[2]):
-                best_next = (zone, upcoming, starts[upcoming])
-        matches = tuple(
-            sorted((self._match(z, i) for z, i in covering), key=lambda m: (m.pause_id, m.part_id))
-        )
-        next_window = None
-        if not covering and best_next is not None:
-            next_window = self._next(best_next[0], best_next[1])
-        return Status(
-            lon=lon,
-            lat=lat,
-            at=at if at.tzinfo is UTC else from_utc_seconds(t),
-            covered=bool(covering),
-            matches=matches,
-            covered_until=self._covered_until(t, covering),
-            next_window=next_window,
-        )
+        covering, upcoming = self.index.probe(lon, lat, t)
+        at_utc = at if at.tzinfo is UTC else from_utc_seconds(t)
+        if not covering:
+            nxt = None if upcoming is None else self._next(*upcoming)
+            return Status(lon, lat, at_utc, False, (), None, nxt)
+        matches = tuple(self._match(z, i) for z, i in covering)
+        if len(matches) > 1:
+            matches = tuple(sorted(matches, key=lambda m: (m.pause_id, m.part_id)))
+        until = self._covered_until(t, covering)
+        return Status(lon, lat, at_utc, True, matches, until, None)
 
     def _match(self, zone: int, interval: int) -> Match:
+        # Answers are immutable and the same for every question inside one interval, so each
+        # is built once (there are as many as the engine has intervals, a bounded number).
+        found = self._matches.get(interval)
+        if found is None:
+            found = self._matches[interval] = self._new_match(zone, interval)
+        return found
+
+    def _new_match(self, zone: int, interval: int) -> Match:
         about = self._about[zone]
         return Match(
             pause_id=about.pause_id,
@@ -215,6 +210,12 @@ class CoverageEngine:
         )
 
     def _next(self, zone: int, interval: int) -> NextWindow:
+        found = self._upcoming.get(interval)
+        if found is None:
+            found = self._upcoming[interval] = self._new_next(zone, interval)
+        return found
+
+    def _new_next(self, zone: int, interval: int) -> NextWindow:
         about = self._about[zone]
         return NextWindow(
             pause_id=about.pause_id,

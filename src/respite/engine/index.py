@@ -98,15 +98,6 @@ class SpaceTimeIndex:
         self.starts_py: list[int] = self.starts.tolist()
         self.ends_py: list[int] = self.ends.tolist()
 
-    def lookup(self, zone: int, t: int) -> tuple[int, int]:
-        """(interval covering t or -1, first interval starting after t or -1), one bisect."""
-        starts = self._starts_py[zone]
-        i = bisect_right(starts, t)
-        offset = self._offsets_py[zone]
-        covering = offset + i - 1 if i > 0 and t < self._ends_py[zone][i - 1] else -1
-        upcoming = offset + i if i < len(starts) else -1
-        return covering, upcoming
-
     def interval_at(self, zone: int, t: int) -> int:
         """Index (into ``starts``/``ends``) of the zone's interval covering t, or -1."""
         starts = self._starts_py[zone]
@@ -114,12 +105,6 @@ class SpaceTimeIndex:
         if i >= 0 and t < self._ends_py[zone][i]:
             return int(self.interval_offsets[zone]) + i
         return -1
-
-    def next_interval(self, zone: int, t: int) -> int:
-        """Index of the zone's first interval starting after t, or -1."""
-        starts = self._starts_py[zone]
-        i = bisect_right(starts, t)
-        return int(self.interval_offsets[zone]) + i if i < len(starts) else -1
 
     def _time_hits(self, zones: IntArray, times: IntArray) -> IntArray:
         lo = self.horizon[0]
@@ -252,6 +237,28 @@ class SpaceTimeIndex:
                 self.geoms[zone[test]], xs[point[test]], ys[point[test]]
             )
         return keep
+
+    def probe(
+        self, x: float, y: float, t: int
+    ) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+        """For one point and instant: the (zone, interval) pairs covering it, and if there are
+        none, the (zone, interval) of the earliest window that will.
+
+        This is ``zones_at`` and ``lookup`` fused: one pass with local names, because a single
+        question is answered in microseconds and call overhead would dominate.
+        """
+        covering: list[tuple[int, int]] = []
+        best: tuple[int, int] | None = None
+        best_start = 0
+        starts_of, ends_of, offsets = self._starts_py, self._ends_py, self._offsets_py
+        for zone in self.zones_at(x, y):
+            starts = starts_of[zone]
+            i = bisect_right(starts, t)
+            if i > 0 and t < ends_of[zone][i - 1]:
+                covering.append((zone, offsets[zone] + i - 1))
+            elif not covering and i < len(starts) and (best is None or starts[i] < best_start):
+                best, best_start = (zone, offsets[zone] + i), starts[i]
+        return covering, (None if covering else best)
 
     def zones_at(self, x: float, y: float) -> list[int]:
         """Zones containing one point (the fast scalar path used by ``status``)."""

@@ -57,7 +57,7 @@ def from_utc_seconds(s: int) -> datetime:
     >>> from_utc_seconds(1713571200).isoformat()
     '2024-04-20T00:00:00+00:00'
     """
-    return _EPOCH + timedelta(seconds=int(s))
+    return datetime.fromtimestamp(int(s), UTC)
 
 
 def _frozen(arr: Int64Array) -> Int64Array:
