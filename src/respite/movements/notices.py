@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from respite.movements import records
@@ -78,8 +79,14 @@ def acknowledge(
     row = AcknowledgementRow(
         notification_id=notification.id, acknowledged_at=now, acknowledged_by=user.id, note=note
     )
-    session.add(row)
-    session.flush()
+    try:
+        # Two liaisons acknowledging at the same moment both pass the check above; the unique
+        # index decides, and the loser is told so rather than getting a server error.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise AlreadyExists(f"version {version} of {subject} was already acknowledged") from None
     kind = subject.split(":", 1)[0]
     records.audit(
         session,
