@@ -20,7 +20,7 @@ from respite.audit.ledger import append_entry
 from respite.errors import InvalidInput, Problem
 from respite.movements.tables import MovementRow, NotificationRow, SiteRow
 from respite.storage.accounts import get_user
-from respite.storage.errors import Conflict, VersionConflict
+from respite.storage.errors import AlreadyExists, Conflict, VersionConflict
 from respite.storage.models import Organisation, OrganisationKind, User
 
 #: Keys added to a stored document that are not part of the notified spec.
@@ -117,6 +117,29 @@ def bump(
     if not isinstance(moved, CursorResult) or moved.rowcount != 1:
         current = session.scalar(select(model.current_version).where(model.id == row_id))
         raise StaleVersion(subject, expected=expected, current=current)
+
+
+def check_reference(
+    session: Session,
+    model: type[MovementRow] | type[SiteRow],
+    owner: int,
+    reference: str | None,
+    *,
+    own_id: str = "",
+) -> None:
+    """An organisation's own reference names one of its sites or movements, not two."""
+    if reference is None:
+        return
+    clash = session.scalar(
+        select(model.id).where(
+            model.owner_organisation_id == owner,
+            model.reference == reference,
+            model.id != own_id,
+        )
+    )
+    if clash is not None:
+        noun = "movement" if model is MovementRow else "site"
+        raise AlreadyExists(f"your organisation's {noun} {clash} has reference {reference!r}")
 
 
 def audit(

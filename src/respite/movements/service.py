@@ -37,7 +37,7 @@ from respite.movements.tables import (
     OutcomeRow,
     VersionKind,
 )
-from respite.storage.errors import AlreadyExists, Conflict
+from respite.storage.errors import Conflict
 from respite.storage.models import PauseRow
 from respite.storage.types import require_aware
 
@@ -82,22 +82,6 @@ def _derive(session: Session, spec: MovementSpec, plan: Plan) -> Derived:
     return Derived(departure, arrival, expires, values)
 
 
-def _check_reference(session: Session, owner: int, spec: MovementSpec, own_id: str = "") -> None:
-    if spec.reference is None:
-        return
-    clash = session.scalar(
-        select(MovementRow.id).where(
-            MovementRow.owner_organisation_id == owner,
-            MovementRow.reference == spec.reference,
-            MovementRow.id != own_id,
-        )
-    )
-    if clash is not None:
-        raise AlreadyExists(
-            f"your organisation's movement {clash} has reference {spec.reference!r}"
-        )
-
-
 def notify_movement(
     session: Session,
     *,
@@ -113,7 +97,7 @@ def notify_movement(
     spec = spec.in_utc()
     records.recipients(session, spec.notify)  # checked before anything is written
     derived = _derive(session, spec, plan)
-    _check_reference(session, owner_org_id, spec)
+    records.check_reference(session, MovementRow, owner_org_id, spec.reference)
     row = MovementRow(
         id=records.new_id("mv", derived.departure_at),
         owner_organisation_id=owner_org_id,
@@ -149,7 +133,9 @@ def update_movement(
     spec = spec.in_utc()
     records.recipients(session, spec.notify)  # checked before anything is written
     derived = _derive(session, spec, plan)
-    _check_reference(session, row.owner_organisation_id, spec, own_id=row.id)
+    records.check_reference(
+        session, MovementRow, row.owner_organisation_id, spec.reference, own_id=row.id
+    )
     before = get_version(session, row.id, expected_version)
     records.bump(
         session,

@@ -18,7 +18,7 @@ from respite.errors import NotFound
 from respite.movements import records
 from respite.movements.model import SiteSpec
 from respite.movements.tables import SiteRow, SiteState, SiteVersionRow, VersionKind
-from respite.storage.errors import AlreadyExists, Conflict
+from respite.storage.errors import Conflict
 from respite.storage.models import User
 from respite.storage.types import require_aware
 
@@ -34,7 +34,7 @@ def register_site(
     user = records.actor(session, user_id)
     spec = spec.in_utc()
     parties = [p.id for p in records.recipients(session, spec.notify)]
-    _check_reference(session, owner_org_id, spec)
+    records.check_reference(session, SiteRow, owner_org_id, spec.reference)
     row = SiteRow(
         id=records.new_id("site", now),
         owner_organisation_id=owner_org_id,
@@ -65,7 +65,9 @@ def update_site(
     row = _open(session, site_id)
     spec = spec.in_utc()
     parties = [p.id for p in records.recipients(session, spec.notify)]
-    _check_reference(session, row.owner_organisation_id, spec, own_id=row.id)
+    records.check_reference(
+        session, SiteRow, row.owner_organisation_id, spec.reference, own_id=row.id
+    )
     before = get_site_version(session, site_id, expected_version)
     records.bump(
         session,
@@ -149,20 +151,6 @@ def _open(session: Session, site_id: str) -> SiteRow:
     if row.state is SiteState.WITHDRAWN:
         raise Conflict(f"site {site_id} was withdrawn; register it again instead of changing it")
     return row
-
-
-def _check_reference(session: Session, owner: int, spec: SiteSpec, own_id: str = "") -> None:
-    if spec.reference is None:
-        return
-    clash = session.scalar(
-        select(SiteRow.id).where(
-            SiteRow.owner_organisation_id == owner,
-            SiteRow.reference == spec.reference,
-            SiteRow.id != own_id,
-        )
-    )
-    if clash is not None:
-        raise AlreadyExists(f"your organisation's site {clash} has reference {spec.reference!r}")
 
 
 def _version(
