@@ -77,7 +77,12 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.event)
 
+    def take(self, index: Int64Array) -> Pairs:
+        """The pairs at ``index`` (kept sorted if ``index`` is)."""
+        return Pairs(self.event[index], self.row[index], self.time[index], self.place[index])
+
     @property
     def klass(self) -> Int8Array:
+        """Computed on each access: read it once into a local before a loop."""
         inside = (self.time == WITHIN) & (self.place == WITHIN)
         return np.where(inside, INSIDE, POSSIBLY).astype(np.int8)
