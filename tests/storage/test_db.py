@@ -45,6 +45,10 @@ TABLES = {
     "notifications",
     "acknowledgements",
     "movement_outcomes",
+    # incidents (respite.incidents)
+    "incidents",
+    "incident_versions",
+    "import_runs",
 }
 
 

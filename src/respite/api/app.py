@@ -13,6 +13,8 @@ from respite import __version__
 from respite.api import accounts, feeds, problems, public
 from respite.api.cache import PublishedCache
 from respite.api.settings import Settings
+from respite.incidents import compliance_views
+from respite.incidents import views as incidents
 from respite.movements import views as movements
 from respite.pauses import views as pauses
 from respite.storage import make_engine, session_factory, upgrade
@@ -111,6 +113,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(accounts.router)
     app.include_router(feeds.router)
     app.include_router(movements.router)
+    app.include_router(incidents.router)
+    app.include_router(compliance_views.router)
     app.include_router(web_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -30,6 +30,9 @@ class Action(StrEnum):
     ACKNOWLEDGE_NOTIFICATION = "acknowledge_notification"
     RECORD_OUTCOME = "record_outcome"
     READ_ACCESS_SNAPSHOT = "read_access_snapshot"
+    REPORT_INCIDENT = "report_incident"
+    CORRECT_INCIDENT = "correct_incident"
+    REVIEW_INCIDENT = "review_incident"
 
 
 #: Roles allowed each action; ``OWNED`` actions also need the owner organisation to match.
@@ -53,10 +56,25 @@ ALLOWED: dict[Action, frozenset[UserRole]] = {
     Action.READ_ACCESS_SNAPSHOT: frozenset(
         {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.OBSERVER}
     ),
+    # Incidents (respite.incidents, which also decides who sees which incident): an
+    # organisation reports and corrects its own; coordinators review everyone's.
+    Action.REPORT_INCIDENT: frozenset(
+        {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.ORGANISATION}
+    ),
+    Action.CORRECT_INCIDENT: frozenset(
+        {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.ORGANISATION}
+    ),
+    Action.REVIEW_INCIDENT: frozenset({UserRole.ADMIN, UserRole.COORDINATOR}),
 }
 #: Actions on a resource owned by an organisation: only that organisation (or admin, or an
 #: observer for reading) may perform them.
-OWNED = frozenset({Action.READ_UNPUBLISHED, Action.CHANGE_PAUSE})
+OWNED = frozenset(
+    {
+        Action.READ_UNPUBLISHED,
+        Action.CHANGE_PAUSE,
+        Action.CORRECT_INCIDENT,
+    }
+)
 #: Roles that act across organisations for the actions they hold.
 CROSS_ORGANISATION = frozenset({UserRole.ADMIN, UserRole.OBSERVER})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import respite.incidents.tables  # registers the incident tables on Base.metadata
 import respite.movements.tables  # noqa: F401 - registers the notification tables on Base.metadata
 from respite.storage.db import database_url, make_engine
 from respite.storage.models import Base
