@@ -111,6 +111,7 @@ def _build_parser() -> argparse.ArgumentParser:
     scenarios = sub.add_parser("scenarios", help="list the shipped scenarios")
     scenarios.set_defaults(handler=_scenarios)
     _service_commands(sub)
+    _compliance_commands(sub)
     return parser
 
 
@@ -119,10 +120,21 @@ def _service_commands(sub: Any) -> None:
         from respite.api.commands import add_parsers  # noqa: PLC0415 - needs the server extra
     except ImportError:  # the pure library without the server extra: no service commands
         return
+    from respite.incidents.commands import add_parsers as incident_parsers  # noqa: PLC0415
     from respite.movements.commands import add_parsers as movement_parsers  # noqa: PLC0415
 
     add_parsers(sub)
     movement_parsers(sub)
+    incident_parsers(sub)
+
+
+def _compliance_commands(sub: Any) -> None:
+    # Always registered: the commands import pyarrow, DuckDB and Dask only when they run, and
+    # name the 'analysis' extra when those are missing. Imported here, not at the top, because
+    # respite.compliance.commands itself imports parse_time from this module.
+    from respite.compliance.commands import add_parsers as compliance_parsers  # noqa: PLC0415
+
+    compliance_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
