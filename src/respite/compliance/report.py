@@ -206,7 +206,10 @@ class _Builder:
     def _baseline(self, windows: Sequence[int]) -> Baseline:
         uses, rows = self.plan.baseline, self.plan.rows
         days: list[BaselineDay] = []
-        for day in range(1, self.plan.options.baseline_days + 1):
+        mine = np.isin(uses.window, windows)
+        # A window longer than a day has fewer baseline spans than baseline_days (windows.py).
+        last = int(uses.day[mine].max()) if mine.any() else 0
+        for day in range(1, last + 1):
             picked = np.flatnonzero(np.isin(uses.window, windows) & (uses.day == day))
             counts = [self.row_counts[int(uses.row[u])] for u in picked]
             single = len(windows) == 1 and len(picked) == 1
