@@ -133,7 +133,7 @@ class JoinIndex:
     def _coarse_for(self, radius_class: int, factor: int) -> tuple[geom.Raster, slots.Cells]:
         found = self._coarse.get((radius_class, factor))
         if found is None:
-            fine = self._fine_for(radius_class)
+            fine = self._fine[radius_class]
             raster = fine.raster
             if factor > 1:
                 grid = fine.raster.grid.coarsened(factor)
@@ -157,14 +157,15 @@ class JoinIndex:
             return index
         with self._lock:
             rows = self._rows
-            added = False
+            plans: dict[int, slots.Plan] = {}
             for key, n in zip(keys, counts, strict=True):
                 if key in self._layers:
                     continue
                 rc, span = key // len(_SPANS), int(_SPANS[key % len(_SPANS)])
                 fine = self._fine_for(rc)
-                built = frozenset(f for (r, f) in self._coarse if r == rc) | {1}
-                plan = slots.plan(
+                built = {f for (r, f) in self._coarse if r == rc}
+                built |= {p.factor for k, p in plans.items() if k // len(_SPANS) == rc}
+                plans[key] = slots.plan(
                     fine.raster,
                     rows.zone,
                     rows.start,
@@ -172,14 +173,12 @@ class JoinIndex:
                     span,
                     max(n, 250_000),
                     n_edges=len(self._edges),
-                    built=built,
+                    built=frozenset(built | {1}),
                 )
-                coarse, cells = self._coarse_for(rc, plan.factor)
-                self._layers[key] = slots.build(
-                    coarse, cells, plan, rows.zone, rows.start, rows.end, span
-                )
-                added = True
-            if added or self._index is None:
+            for key, plan in plans.items():
+                self._coarse_for(key // len(_SPANS), plan.factor)
+                self._layers[key] = self._layer(key, plan)
+            if plans or self._index is None:
                 self._index = Index(
                     frozenset(self._layers),
                     slots.concatenate(self._layers),
@@ -191,6 +190,12 @@ class JoinIndex:
                     self._judge,
                 )
             return self._index
+
+    def _layer(self, key: int, plan: slots.Plan) -> slots.Layer:
+        rc, span = key // len(_SPANS), int(_SPANS[key % len(_SPANS)])
+        coarse, cells = self._coarse[(rc, plan.factor)]
+        rows = self._rows
+        return slots.build(coarse, cells, plan, rows.zone, rows.start, rows.end, span)
 
     # -- joining -----------------------------------------------------------------------------
 
