@@ -17,7 +17,6 @@ from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
 from respite.errors import Problem
 from respite.incidents.convert import record_columns, record_json, store_problems
-from respite.incidents.convert import record_digest as digest_of
 from respite.incidents.record import IncidentSource, ParsedRow
 from respite.incidents.service import new_incident_id
 from respite.incidents.tables import (
@@ -126,7 +125,7 @@ def import_batch(
     inserted: list[list[str]] = []
     changed: list[list[str]] = []
     for record in good:
-        record_digest = digest_of(record)
+        record_digest = record.digest()
         found = stored.get(record.source_key)
         if found is not None and found.digest == record_digest:
             counts.unchanged += 1

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from respite.errors import InvalidInput, NotFound
 from respite.incidents.convert import (
     record_columns,
-    record_digest,
     record_json,
     record_of,
     store_problems,
@@ -162,7 +161,7 @@ def correct_incident(
         raise StaleVersion(
             f"incident {row.id}", expected=expected_version, current=row.current_version
         )
-    content_changed = record_digest(record) != row.digest
+    content_changed = record.digest() != row.digest
     if not content_changed and visibility is row.visibility:
         return row
     before = state_document(row)
