@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -46,7 +45,7 @@ from respite.compliance.columnar_values import UNSPECIFIED_TYPE, table_from_arro
 from respite.compliance.events import UNKNOWN_FATALITIES, EventTable
 from respite.compliance.frame import EventColumns
 from respite.errors import InvalidInput, Problem
-from respite.geometry.metric import LocalProjection, _transformers
+from respite.geometry.metric import LocalProjection
 from respite.incidents.acled import read_acled
 from respite.incidents.precision import PrecisionPolicy
 from respite.incidents.record import IncidentRecord
@@ -173,11 +172,10 @@ def read_events(path: str | Path, batch_rows: int = DEFAULT_BATCH_ROWS) -> Itera
 
 def project(table: EventTable, projection: LocalProjection) -> EventColumns:
     """The events in ``projection``'s metric frame (one PROJ call per column pair)."""
-    forward = _transformers(projection.lon0, projection.lat0)[0]
-    x, y = forward.transform(table.lon, table.lat, errcheck=True)
+    x, y = projection.xy_to_metric(table.lon, table.lat)
     return EventColumns(
-        x=np.asarray(x, dtype=np.float64),
-        y=np.asarray(y, dtype=np.float64),
+        x=x,
+        y=y,
         t_lo=table.t_lo,
         t_hi=table.t_hi,
         radius=table.radius_m,

@@ -11,13 +11,12 @@ local with their offset, and the zone is named.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from respite.compliance.report import ComplianceReport, Counts
 from respite.compliance.report_text import time_json
+from respite.feeds.hxl import hxl_csv
 
 WINDOW_COLUMNS = (
     ("Pause ID", "#event+id"),
@@ -100,7 +99,7 @@ def render_hxl(report: ComplianceReport) -> str:
         f = near.feature
         where = [f.kind, f.id, f.label, "", "near", ""]
         add(where, (f.start, f.end), False, [*_counts(near.counts), "", ""])
-    return _csv(WINDOW_COLUMNS, rows)
+    return hxl_csv(WINDOW_COLUMNS, rows)
 
 
 def render_hxl_events(report: ComplianceReport) -> str:
@@ -133,7 +132,7 @@ def render_hxl_events(report: ComplianceReport) -> str:
                 e.why,
             ]
         )
-    return _csv(EVENT_COLUMNS, rows)
+    return hxl_csv(EVENT_COLUMNS, rows)
 
 
 def _counts(counts: Counts) -> list[str]:
@@ -163,15 +162,6 @@ def _num(value: float | None) -> str:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else ""
-
-
-def _csv(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([header for header, _ in columns])
-    writer.writerow([tag for _, tag in columns])
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 __all__ = ["EVENT_COLUMNS", "WINDOW_COLUMNS", "render_hxl", "render_hxl_events"]

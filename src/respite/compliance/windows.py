@@ -215,11 +215,7 @@ class ReportPlan:
 
     def project(self, lon: Float64Array, lat: Float64Array) -> tuple[Float64Array, Float64Array]:
         """Lon/lat degrees to this plan's metric frame, as arrays (no point objects)."""
-        if len(lon) == 0:
-            return np.empty(0), np.empty(0)
-        metric = self.projection.to_metric(shapely.multipoints(np.column_stack([lon, lat])))
-        xy = shapely.get_coordinates(metric)
-        return xy[:, 0].copy(), xy[:, 1].copy()
+        return self.projection.xy_to_metric(lon, lat)
 
 
 class _Rows:

@@ -130,7 +130,7 @@ def pauses_hxl_csv(pauses: Iterable[Pause]) -> str:
                     _join(str(source.url) for source in spec.sources if source.url),
                 ]
             )
-    return _csv(PAUSE_COLUMNS, rows)
+    return hxl_csv(PAUSE_COLUMNS, rows)
 
 
 def occurrences_hxl_csv(pauses: Iterable[Pause], lo: int, hi: int) -> str:
@@ -153,7 +153,7 @@ def occurrences_hxl_csv(pauses: Iterable[Pause], lo: int, hi: int) -> str:
                     ]
                 )
     rows.sort(key=lambda row: (row[3], row[0], row[1]))
-    return _csv(OCCURRENCE_COLUMNS, rows)
+    return hxl_csv(OCCURRENCE_COLUMNS, rows)
 
 
 # -- part facts shared with the CAP feed ---------------------------------------------------------
@@ -213,7 +213,8 @@ def pick(text: Text, language: str) -> str:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _csv(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]]) -> str:
+def hxl_csv(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]]) -> str:
+    """CSV with the header row, then the HXL hashtag row, then ``rows``."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([header for header, _ in columns])
@@ -245,4 +246,4 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-__all__ = ["occurrences_hxl_csv", "part_occurrences", "pauses_hxl_csv"]
+__all__ = ["hxl_csv", "occurrences_hxl_csv", "part_occurrences", "pauses_hxl_csv"]

@@ -98,6 +98,11 @@ class LocalProjection:
         """``geom`` (lon/lat degrees) in projected metres."""
         return shapely.transform(geom, _mapper(_transformers(self.lon0, self.lat0)[0]))
 
+    def xy_to_metric(self, lon: _Coords, lat: _Coords) -> tuple[_Coords, _Coords]:
+        """Arrays of lon/lat degrees in projected metres, without making point objects."""
+        x, y = _transformers(self.lon0, self.lat0)[0].transform(lon, lat, errcheck=True)
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
     def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
         """``geom`` (projected metres) back in lon/lat degrees."""
         return shapely.transform(geom, _mapper(_transformers(self.lon0, self.lat0)[1]))
