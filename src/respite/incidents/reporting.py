@@ -38,6 +38,7 @@ from respite.movements.records import spec_part
 from respite.movements.tables import MovementRow, MovementState, SiteState
 from respite.pauses.model import PauseSpec
 from respite.pauses.resolve import Pause, resolve_pause
+from respite.schedule import from_utc_seconds
 from respite.storage.models import PauseRow
 from respite.storage.pause_queries import get_version
 
@@ -122,13 +123,16 @@ def _sites(session: Session, owner: int | None, start: int, end: int) -> Iterato
 
 
 def _movements(session: Session, owner: int | None, start: int, end: int) -> Iterator[NearFeature]:
-    query = select(MovementRow).where(MovementRow.state != MovementState.WITHDRAWN)
+    # Only the movements travelling during the pause are read, however many are stored.
+    query = select(MovementRow).where(
+        MovementRow.state != MovementState.WITHDRAWN,
+        MovementRow.departure_at < from_utc_seconds(end),
+        MovementRow.arrival_by > from_utc_seconds(start),
+    )
     if owner is not None:
         query = query.where(MovementRow.owner_organisation_id == owner)
     for row in session.scalars(query.order_by(MovementRow.departure_at, MovementRow.id)):
         lo, hi = int(row.departure_at.timestamp()), int(row.arrival_by.timestamp())
-        if not (lo < end and hi > start):
-            continue
         version = movement_service.get_version(session, row.id)
         spec = MovementSpec.model_validate(spec_part(version.document))
         route = resolve_route(spec.route)
