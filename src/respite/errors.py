@@ -75,6 +75,51 @@ class OutsideHorizon(RespiteError, ValueError):
     """A query time lies outside the time span a coverage engine was built for."""
 
 
+class Conflict(RespiteError):
+    """The write contradicts the stored state; re-read and retry with the new state."""
+
+
+class VersionConflict(Conflict):
+    """Optimistic concurrency: another write made a newer version first."""
+
+    def __init__(self, pause_id: str, *, expected: int, current: int | None) -> None:
+        self.pause_id = pause_id
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"pause {pause_id!r} is at version {current}, not {expected}; "
+            "re-read it and apply the change to the current version"
+        )
+
+
+class AlreadyExists(Conflict):
+    """Creating something whose unique key (pause id, slug, email) is taken."""
+
+
+class Unauthenticated(RespiteError):
+    """No valid token was presented where one is needed."""
+
+
+class Forbidden(RespiteError):
+    """The caller is known but its role or organisation does not allow this."""
+
+
+class PreconditionRequired(RespiteError):
+    """A change to a versioned resource came without If-Match."""
+
+
+class PayloadTooLarge(RespiteError):
+    """The request body is over the limit."""
+
+
+class FieldProblem(ValueError):
+    """A whole-object check that blames one field: the error's location names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
 def _join(prefix: str, location: str) -> str:
     if not prefix:
         return location

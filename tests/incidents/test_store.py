@@ -22,7 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from respite.audit import verify_chain
-from respite.errors import InvalidInput, NotFound
+from respite.audit.tables import AuditEntry
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents import service
 from respite.incidents.convert import (
     record_columns,
@@ -30,7 +32,6 @@ from respite.incidents.convert import (
     record_json,
     record_of,
 )
-from respite.incidents.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents.tables import (
     APPEND_ONLY_TABLES,
     ChangeKind,
@@ -40,8 +41,8 @@ from respite.incidents.tables import (
     Visibility,
 )
 from respite.movements.records import StaleVersion
-from respite.storage import AuditEntry, Base, downgrade, upgrade
-from respite.storage.errors import AlreadyExists, Conflict
+from respite.storage import downgrade, upgrade
+from respite.storage.base import Base
 
 TABLES = {"incidents", "incident_versions", "import_runs"}
 SERIAL = itertools.count()

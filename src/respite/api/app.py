@@ -10,13 +10,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from respite import __version__
-from respite.api import accounts, feeds, problems, public
-from respite.api.cache import PublishedCache
+from respite.accounts import views as accounts
 from respite.api.settings import Settings
+from respite.httpkit import problems
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
 from respite.movements import views as movements
 from respite.pauses import views as pauses
+from respite.publication import feed_views as feeds
+from respite.publication import views as public
+from respite.publication.cache import PublishedCache
 from respite.storage import make_engine, session_factory, upgrade
 from respite.web import router as web_router
 

@@ -15,15 +15,17 @@ from datetime import UTC, datetime, timedelta
 from rich.console import Console
 from sqlalchemy import select
 
-from respite.api.bootstrap import ensure_ready, operator
+from respite.accounts.commands import operator
+from respite.accounts.service import create_user
+from respite.accounts.tables import Organisation
+from respite.accounts.tokens import issue_token, revoke_token
+from respite.api.bootstrap import ensure_ready
 from respite.api.settings import Settings
 from respite.audit import verify_chain
 from respite.errors import InvalidInput, NotFound
+from respite.pauses.service import import_file
+from respite.roles import UserRole
 from respite.storage import make_engine, session_factory, upgrade
-from respite.storage.accounts import create_user
-from respite.storage.models import Organisation, UserRole
-from respite.storage.pauses import import_file
-from respite.storage.tokens import issue_token, revoke_token
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -36,8 +36,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import canonical_json, normalised, sha256_hex
+from respite.audit.tables import AuditEntry, AuditHead
 from respite.errors import RespiteError
-from respite.storage.models import AuditEntry, AuditHead
 from respite.storage.types import require_aware
 
 GENESIS_HASH = "0" * 64

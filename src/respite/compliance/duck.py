@@ -24,7 +24,7 @@ import pyarrow as pa
 import shapely
 
 from respite.compliance.columnar import DEFAULT_BATCH_ROWS, EventsFile, project
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
 from respite.errors import InvalidInput, Problem, RespiteError
 from respite.geometry.metric import LocalProjection

@@ -25,8 +25,8 @@ from shapely.geometry import GeometryCollection, LineString, MultiLineString, Mu
 from shapely.geometry.base import BaseGeometry
 
 from respite.compliance.frame import Float64Array, Int32Array, Int64Array, ZoneWindows
-from respite.compliance.report_accumulate import Accumulator
-from respite.compliance.report_times import (
+from respite.compliance.report.accumulate import Accumulator
+from respite.compliance.report.times import (
     WindowOccurrence,
     first_shift,
     margins,

@@ -19,11 +19,10 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, ValidationError, model_validator
 
-from respite.errors import InvalidInput
-from respite.incidents.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
+from respite.errors import FieldProblem, InvalidInput
+from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents.tables import Visibility
-from respite.pauses.fileformat import problems_from_pydantic
-from respite.pauses.model import FieldProblem, Strict
+from respite.validation import Strict, problems_from_pydantic
 
 #: Time fields: a correction that sends any of them replaces the report's whole time.
 TIME_FIELDS = ("occurred_at", "uncertainty_minutes", "occurred_from", "occurred_until")

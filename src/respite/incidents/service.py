@@ -21,14 +21,16 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from respite.errors import InvalidInput, NotFound
+from respite.accounts.service import get_user
+from respite.accounts.tables import Organisation, User
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from respite.events.record import IncidentRecord, IncidentSource
 from respite.incidents.convert import (
     record_columns,
     record_json,
     record_of,
     store_problems,
 )
-from respite.incidents.record import IncidentRecord, IncidentSource
 from respite.incidents.tables import (
     ChangeKind,
     IncidentRow,
@@ -37,9 +39,6 @@ from respite.incidents.tables import (
     Visibility,
 )
 from respite.movements.records import StaleVersion, audit
-from respite.storage.accounts import get_user
-from respite.storage.errors import AlreadyExists, Conflict
-from respite.storage.models import Organisation, User
 from respite.storage.types import require_aware
 
 #: Review moves allowed: from submitted to a decision, from a decision back to submitted.

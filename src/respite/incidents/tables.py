@@ -30,9 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from respite.incidents.record import GeoPrecision, IncidentSource, TimePrecision
-from respite.movements.tables import checked
-from respite.storage.models import HASH_LENGTH, Base
+from respite.events.record import GeoPrecision, IncidentSource, TimePrecision
+from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
 
 #: Column widths, checked before writing so that a long value is a named problem, not a

@@ -9,7 +9,7 @@ the OCHA access categories; the access snapshot counts them. There is no approva
 - :mod:`~respite.movements.planning`: route check and fitting departures, pure.
 - :mod:`~respite.movements.snapshot`: the access snapshot (JSON, HXL CSV, HTML), pure.
 - :mod:`~respite.movements.tables`, :mod:`~respite.movements.service`,
-  :mod:`~respite.movements.sites`, :mod:`~respite.movements.notices`: storage and services
+  :mod:`~respite.sites.service`, :mod:`~respite.movements.notices`: storage and services
   (flush, never commit; every write audited).
 - :mod:`~respite.movements.views`: the HTTP router; :mod:`~respite.movements.commands`: CLI.
 """

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from respite.api.bootstrap import operator
-from respite.movements import notices, service, sites
+from respite.accounts.commands import operator, organisation
+from respite.clikit.session import database, now, print_json, read_json
+from respite.httpkit.params import parse_body
+from respite.movements import notices, service
 from respite.movements.csv_import import import_movements
 from respite.movements.model import (
     DEFAULT_TIMEZONE,
@@ -26,21 +28,17 @@ from respite.movements.model import (
     SiteSpec,
 )
 from respite.movements.planning import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, plan_movement
-from respite.movements.reports import (
-    database,
+from respite.movements.read_commands import (
     listing,
-    now,
-    organisation,
     plan,
-    print_json,
     progress,
     published,
-    read_json,
     snapshot,
     unacknowledged,
 )
-from respite.movements.viewing import Sight, movement_view, parse_body
+from respite.movements.visibility import Sight, movement_view
 from respite.scenarios import DEFAULT_SCENARIO
+from respite.sites import service as sites
 
 EXIT_OK = 0
 

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from respite.pauses.model import FieldProblem, Identifier, ObjectiveKind, Strict, Text
+from respite.errors import FieldProblem
+from respite.pauses.model import Identifier, ObjectiveKind, Text
+from respite.validation import Strict
 
 #: Said in every answer about a notification, and on every page that shows them.
 NOTICE = Text(

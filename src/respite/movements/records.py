@@ -15,13 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from respite.accounts.service import get_user
+from respite.accounts.tables import Organisation, OrganisationKind, User
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
-from respite.errors import InvalidInput, Problem
+from respite.errors import AlreadyExists, Conflict, InvalidInput, Problem, VersionConflict
 from respite.movements.tables import MovementRow, NotificationRow, SiteRow
-from respite.storage.accounts import get_user
-from respite.storage.errors import AlreadyExists, Conflict, VersionConflict
-from respite.storage.models import Organisation, OrganisationKind, User
 
 #: Keys added to a stored document that are not part of the notified spec.
 WITHDRAWAL_KEY = "withdrawal"

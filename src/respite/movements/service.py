@@ -24,7 +24,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import digest
-from respite.errors import InvalidInput, NotFound
+from respite.errors import Conflict, InvalidInput, NotFound
 from respite.movements import records
 from respite.movements.model import MovementSpec, OutcomeCategory, OutcomeSpec
 from respite.movements.planning import Plan
@@ -37,8 +37,7 @@ from respite.movements.tables import (
     OutcomeRow,
     VersionKind,
 )
-from respite.storage.errors import Conflict
-from respite.storage.models import PauseRow
+from respite.pauses.tables import PauseRow
 from respite.storage.types import require_aware
 
 #: A notification without an expiry lapses this long after the planned arrival.

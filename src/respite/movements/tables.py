@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -33,7 +32,7 @@ from respite.movements.model import (
     PublicRelease,
     SiteKind,
 )
-from respite.storage.models import HASH_LENGTH, Base
+from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
 
 
@@ -59,18 +58,6 @@ class SiteState(enum.StrEnum):
 
 def _values(kind: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in kind]
-
-
-def checked(kind: type[enum.StrEnum], name: str) -> Enum:
-    """VARCHAR + CHECK (not a native ENUM), as :mod:`respite.storage.models` stores enums."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        values_callable=_values,
-        length=max(len(v) for v in _values(kind)),
-    )
 
 
 class SiteRow(Base):

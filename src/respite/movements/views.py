@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from respite.api.deps import Caller, ReadSession, now, unit_of_work
-from respite.api.policy import Action, Principal, require
 from respite.errors import NotFound
-from respite.movements import access_views, missions, service, site_views
+from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
+from respite.httpkit.params import etag, expected_version, parse_body
+from respite.httpkit.policy import Action, Principal, require
+from respite.movements import access_views, service
+from respite.movements import mission_views as missions
 from respite.movements.csv_import import import_movements
 from respite.movements.model import (
     NOTICE,
@@ -27,18 +29,16 @@ from respite.movements.model import (
 from respite.movements.planning import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, Plan, plan_movement
 from respite.movements.present import plan_to_json
 from respite.movements.tables import MovementRow
-from respite.movements.viewing import (
+from respite.movements.visibility import (
     Sight,
-    etag,
-    expected_version,
     movement_view,
-    parse_body,
     readable,
     require_owner,
     sight,
     snapshot,
     visible_movements,
 )
+from respite.sites import views as site_views
 
 router = APIRouter(tags=["movements"])
 movements = APIRouter(prefix="/v1/movements", tags=["movements"])
