@@ -123,16 +123,16 @@ def _service_commands(sub: Any) -> None:
         return
     from respite.incidents.commands import add_parsers as incident_parsers  # noqa: PLC0415
     from respite.movements.commands import add_parsers as movement_parsers  # noqa: PLC0415
+    from respite.sites.commands import add_parsers as site_parsers  # noqa: PLC0415
 
     add_parsers(sub)
-    movement_parsers(sub)
+    site_parsers(movement_parsers(sub))
     incident_parsers(sub)
 
 
 def _compliance_commands(sub: Any) -> None:
     # Always registered: the commands import pyarrow, DuckDB and Dask only when they run, and
-    # name the 'analysis' extra when those are missing. Imported here, not at the top, because
-    # respite.compliance.commands itself imports parse_time from this module.
+    # name the 'analysis' extra when those are missing.
     from respite.compliance.commands import add_parsers as compliance_parsers  # noqa: PLC0415
 
     compliance_parsers(sub)

@@ -26,6 +26,7 @@ from respite.accounts.tables import ApiToken, User
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
 from respite.errors import InvalidInput, NotFound
+from respite.httpkit.policy import Principal
 from respite.storage.types import require_aware
 
 TOKEN_MARKER = "rsp_"  # noqa: S105 - a public marker, not a secret
@@ -105,6 +106,12 @@ def authenticate(session: Session, secret: str, *, now: datetime) -> User | None
     match.last_used_at = now
     session.flush()
     return user
+
+
+def principal_of(session: Session, secret: str, now: datetime) -> Principal | None:
+    """The caller a bearer token stands for (see :func:`authenticate`), for the HTTP kit."""
+    user = authenticate(session, secret, now=now)
+    return None if user is None else Principal(user.id, user.organisation_id, user.role)
 
 
 def revoke_token(session: Session, *, token_id: int, actor_user_id: int, now: datetime) -> ApiToken:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,3 +48,7 @@ def read_json(path: str) -> dict[str, Any]:
 
 def print_json(out: Console, value: Any) -> None:
     out.print_json(json.dumps(value, ensure_ascii=False, default=str))
+
+
+#: Adds one action to a command group: ``make(name, handler, help, db=True)``.
+Make = Callable[..., argparse.ArgumentParser]

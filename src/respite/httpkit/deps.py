@@ -6,7 +6,7 @@ response is built: a client is never told "done" for a change that failed to com
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
@@ -14,9 +14,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from respite.accounts.tokens import authenticate
 from respite.errors import Unauthenticated
 from respite.httpkit.policy import Principal
+
+#: How a bearer token's secret becomes the caller: the app sets ``app.state.authenticate`` (to
+#: :func:`respite.accounts.tokens.principal_of`), so that this kit needs no account tables.
+Authenticate = Callable[[Session, str, datetime], Principal | None]
 
 
 def now() -> datetime:
@@ -44,11 +47,12 @@ def _principal(request: Request) -> Principal | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthenticated("use 'Authorization: Bearer <token>'")
+    authenticate: Authenticate = request.app.state.authenticate
     with unit_of_work(request) as session:
-        user = authenticate(session, secret.strip(), now=now())
-        if user is None:
+        principal = authenticate(session, secret.strip(), now())
+        if principal is None:
             raise Unauthenticated("the token is unknown, revoked or expired")
-        return Principal(user.id, user.organisation_id, user.role)
+        return principal
 
 
 ReadSession = Annotated[Session, Depends(_read_session)]

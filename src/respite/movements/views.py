@@ -1,9 +1,9 @@
 """HTTP views of movements: plan, notify (one, or many from CSV), list, read, update, withdraw.
 
-``router`` also carries the acknowledgement and outcome endpoints (:mod:`.missions`), the
-sites (:mod:`.site_views`) and the access snapshot (:mod:`.access_views`), so the service
-includes one router. A notification is information, not a request for permission: every answer
-about one says so (``notice``), and nothing here approves or refuses anything.
+``router`` also carries the acknowledgement and outcome endpoints (:mod:`.mission_views`) and
+the access snapshot (:mod:`.access_views`); static sites have their own (:mod:`respite.sites`).
+A notification is information, not a request for permission: every answer about one says so
+(``notice``), and nothing here approves or refuses anything.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from respite.movements.visibility import (
     snapshot,
     visible_movements,
 )
-from respite.sites import views as site_views
 
 router = APIRouter(tags=["movements"])
 movements = APIRouter(prefix="/v1/movements", tags=["movements"])
@@ -284,5 +283,4 @@ def read_version(
 
 router.include_router(missions.router)  # first: /unacknowledged before /{movement_id}
 router.include_router(movements)
-router.include_router(site_views.router)
 router.include_router(access_views.router)

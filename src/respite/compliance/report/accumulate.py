@@ -25,6 +25,7 @@ from respite.compliance.frame import (
     Pairs,
     ZoneWindows,
 )
+from respite.compliance.report.finish import from_accumulator
 from respite.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
@@ -156,8 +157,6 @@ class Accumulator:
         )
 
     def finish(self) -> ComplianceReport:
-        from respite.compliance.report.build import from_accumulator  # noqa: PLC0415 - a cycle
-
         return from_accumulator(self)
 
 

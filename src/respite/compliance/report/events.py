@@ -8,6 +8,7 @@ a one-line "why" with the distance from the event's point to the zone's edge.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -15,8 +16,11 @@ import shapely
 
 from respite.compliance.event_table import UNKNOWN_FATALITIES, EventTable
 from respite.compliance.frame import INSIDE, WITHIN, Float64Array, Pairs
+from respite.compliance.report.phases import PHASES
 from respite.compliance.report.text import interval_text, metres, place_text, why
-from respite.compliance.windows import PHASES, ReportPlan
+
+if TYPE_CHECKING:
+    from respite.compliance.windows import ReportPlan
 
 
 @dataclass(frozen=True, slots=True)

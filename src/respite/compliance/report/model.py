@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
 
 from respite.compliance.report.events import EventEntry
 from respite.compliance.report.to_json import report_json
-from respite.compliance.windows import NearFeature, ReportOptions
 from respite.geometry import LocalProjection
+
+if TYPE_CHECKING:
+    from respite.compliance.windows import NearFeature, ReportOptions
 
 
 @dataclass(frozen=True, slots=True)
