@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from respite.audit import verify_chain
 from respite.audit.tables import AuditEntry
-from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, StaleVersion
 from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents import service
 from respite.incidents.convert import (
@@ -40,7 +40,6 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.movements.records import StaleVersion
 from respite.storage import downgrade, upgrade
 from respite.storage.base import Base
 

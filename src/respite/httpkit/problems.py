@@ -1,8 +1,9 @@
 """RFC 9457 problem documents: the one place errors become HTTP answers.
 
-Each Respite error class maps to a status and a type URI; InvalidInput also lists every
-problem with the field it concerns (``errors: [{"location": ..., "message": ...}]``). Nothing
-here parses messages: the class decides the status.
+Each Respite error class declares its status, type and title (:mod:`respite.errors`); the one
+handler here reads them. InvalidInput also lists every problem with the field it concerns
+(``errors: [{"location": ..., "message": ...}]``). Nothing here parses messages: the class
+decides the status.
 """
 
 from __future__ import annotations
@@ -15,37 +16,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from respite.errors import (
-    AlreadyExists,
-    Conflict,
-    Forbidden,
     InvalidInput,
-    NotFound,
-    OutsideHorizon,
-    PayloadTooLarge,
-    PreconditionRequired,
     Problem,
     RespiteError,
-    Unauthenticated,
-    VersionConflict,
 )
 from respite.validation import format_location
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://respite.invalid/problems/"
-
-
-_STATUS: list[tuple[type[RespiteError], int, str, str]] = [
-    (InvalidInput, 422, "invalid-input", "The request is not valid"),
-    (OutsideHorizon, 422, "outside-horizon", "The time is outside the data's range"),
-    (NotFound, 404, "not-found", "Not found"),
-    (VersionConflict, 412, "version-conflict", "The resource has changed"),
-    (AlreadyExists, 409, "already-exists", "It already exists"),
-    (Conflict, 409, "conflict", "The change conflicts with what is stored"),
-    (Unauthenticated, 401, "unauthenticated", "A valid API token is needed"),
-    (Forbidden, 403, "forbidden", "Not allowed for this token"),
-    (PreconditionRequired, 428, "precondition-required", "If-Match is required"),
-    (PayloadTooLarge, 413, "payload-too-large", "The request body is too large"),
-]
 
 
 def problem_response(
@@ -72,20 +50,19 @@ def problem_response(
 
 
 def _respite_error(request: Request, error: Exception) -> JSONResponse:
-    for kind, status, slug, title in _STATUS:
-        if isinstance(error, kind):
-            problems = list(error.problems) if isinstance(error, InvalidInput) else None
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return problem_response(
-                status,
-                slug,
-                title,
-                str(error),
-                instance=request.url.path,
-                errors=problems,
-                headers=headers,
-            )
-    return problem_response(500, "internal", "Internal error", "unexpected error")
+    assert isinstance(error, RespiteError)
+    kind = type(error)
+    if kind.http_status is None:  # tests/test_errors.py holds that no class leaves it unset
+        return problem_response(500, "internal", "Internal error", "unexpected error")
+    return problem_response(
+        kind.http_status,
+        kind.problem_type,
+        kind.title,
+        str(error),
+        instance=request.url.path,
+        errors=list(error.problems) if isinstance(error, InvalidInput) else None,
+        headers={"WWW-Authenticate": "Bearer"} if kind.http_status == 401 else None,
+    )
 
 
 def _validation_error(request: Request, error: Exception) -> JSONResponse:

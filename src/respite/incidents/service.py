@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from respite.accounts.service import get_user
 from respite.accounts.tables import Organisation, User
-from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, StaleVersion
 from respite.events.record import IncidentRecord, IncidentSource
 from respite.incidents.convert import (
     record_columns,
@@ -38,7 +38,7 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.movements.records import StaleVersion, audit
+from respite.movements.records import audit
 from respite.storage.types import require_aware
 
 #: Review moves allowed: from submitted to a decision, from a decision back to submitted.

@@ -240,7 +240,7 @@ def import_movements(
             problems.extend(_at(item.row, list(error.problems)))
             continue
         except AlreadyExists as error:
-            problems.append(Problem(f"row[{item.row}].reference", str(error)))
+            problems.append(Problem(f"row[{item.row}].reference", error.detail))
             continue
         done.append(Imported(item.row, item.spec, item.plan, stored.id))
     if problems:

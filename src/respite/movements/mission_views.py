@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request
 
-from respite.errors import InvalidInput
+from respite.errors import InvalidInput, StaleVersion
 from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
 from respite.httpkit.params import expected_version, parse_body
 from respite.httpkit.policy import Action, require
@@ -20,7 +20,6 @@ from respite.movements import notices as notice_store
 from respite.movements import service
 from respite.movements.model import NOTICE, Acknowledgement, OutcomeSpec
 from respite.movements.outcomes import outcome_view
-from respite.movements.records import StaleVersion
 from respite.movements.visibility import (
     Sight,
     movement_view,

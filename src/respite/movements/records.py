@@ -19,26 +19,16 @@ from respite.accounts.service import get_user
 from respite.accounts.tables import Organisation, OrganisationKind, User
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
-from respite.errors import AlreadyExists, Conflict, InvalidInput, Problem, VersionConflict
+from respite.errors import (
+    AlreadyExists,
+    InvalidInput,
+    Problem,
+    StaleVersion,
+)
 from respite.movements.tables import MovementRow, NotificationRow, SiteRow
 
 #: Keys added to a stored document that are not part of the notified spec.
 WITHDRAWAL_KEY = "withdrawal"
-
-
-class StaleVersion(VersionConflict):
-    """``expected_version`` is not the current version of the site or movement (HTTP 412,
-    as for a pause: re-read and decide again)."""
-
-    def __init__(self, subject: str, *, expected: int, current: int | None) -> None:
-        self.subject = self.pause_id = subject
-        self.expected = expected
-        self.current = current
-        Conflict.__init__(
-            self,
-            f"{subject} is at version {current}, not {expected}; re-read it and apply the "
-            "change to the current version",
-        )
 
 
 def new_id(prefix: str, when: datetime) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import digest
-from respite.errors import Conflict, InvalidInput, NotFound
+from respite.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from respite.movements import records
 from respite.movements.model import MovementSpec, OutcomeCategory, OutcomeSpec
 from respite.movements.planning import Plan
@@ -281,7 +281,7 @@ def get_version(
     stored = session.get(MovementVersionRow, (movement_id, version))
     if stored is None:
         current = get_movement(session, movement_id).current_version
-        raise records.StaleVersion(f"movement {movement_id}", expected=version, current=current)
+        raise StaleVersion(f"movement {movement_id}", expected=version, current=current)
     return stored
 
 

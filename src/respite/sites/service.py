@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from respite.accounts.tables import User
 from respite.audit.canonical import digest
-from respite.errors import Conflict, NotFound
+from respite.errors import Conflict, NotFound, StaleVersion
 from respite.movements import records
 from respite.movements.model import SiteSpec
 from respite.movements.tables import SiteRow, SiteState, SiteVersionRow, VersionKind
@@ -124,9 +124,7 @@ def get_site_version(session: Session, site_id: str, version: int | None = None)
     row = get_site(session, site_id)
     stored = session.get(SiteVersionRow, (site_id, version or row.current_version))
     if stored is None:
-        raise records.StaleVersion(
-            f"site {site_id}", expected=version or 0, current=row.current_version
-        )
+        raise StaleVersion(f"site {site_id}", expected=version or 0, current=row.current_version)
     return stored
 
 
