@@ -66,7 +66,8 @@ def _imports(name: str, *, type_only: bool) -> Iterator[str]:
                 f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
                 for alias in node.names
             ]
-        for target in targets:
+        for imported in targets:
+            target = imported
             while target and target not in MODULES:
                 target = target.rpartition(".")[0]
             if target.startswith("respite.") and target != name:
