@@ -15,7 +15,6 @@ from respite.errors import (
     LedgerError,
     NotFound,
     RespiteError,
-    StaleVersion,
     VersionConflict,
 )
 
@@ -39,7 +38,7 @@ def _subclasses(cls: type[RespiteError]) -> list[type[RespiteError]]:
 def test_every_error_class_declares_its_http_answer() -> None:
     _every_module()
     classes = _subclasses(RespiteError)
-    assert LedgerError in classes and StaleVersion in classes
+    assert LedgerError in classes and VersionConflict in classes
     missing = [c.__qualname__ for c in classes if c.http_status is None]
     assert missing == []
     for cls in classes:
@@ -60,8 +59,7 @@ def test_every_error_class_is_declared_in_the_error_module() -> None:
         (NotFound("no such pause"), 404),
         (Conflict("clash"), 409),
         (AlreadyExists("taken"), 409),
-        (VersionConflict("p", expected=1, current=2), 412),
-        (StaleVersion("movement m", expected=1, current=2), 412),
+        (VersionConflict("pause 'p'", expected=1, current=2), 412),
         (LedgerError("the audit head moved"), 503),
     ],
 )

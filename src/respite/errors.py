@@ -10,8 +10,7 @@
     ├── NotFound                 a named thing (pause, area, block, user) does not exist 404
     ├── OutsideHorizon           a time is outside the span the engine was built for     422
     ├── Conflict                 the write clashes with what is stored; nothing written  409
-    │   ├── VersionConflict      ``expected_version`` is not the current version         412
-    │   │   └── StaleVersion     the same, for a site or movement                         412
+    │   ├── VersionConflict      ``expected_version`` is not the record's current version 412
     │   └── AlreadyExists        an object with that id, slug, email or reference exists 409
     ├── Unauthenticated          no valid token where one is needed                      401
     ├── Forbidden                the caller's role or organisation does not allow this   403
@@ -127,34 +126,20 @@ class Conflict(RespiteError):
 
 
 class VersionConflict(Conflict):
-    """Optimistic concurrency: another write made a newer version first."""
+    """Optimistic concurrency: another write made a newer version of the pause, site, movement
+    or incident first (``subject`` names it, e.g. ``pause 'truce'``, ``movement M-1``)."""
 
     http_status = 412
     problem_type = "version-conflict"
     title = "The resource has changed"
 
-    def __init__(self, pause_id: str, *, expected: int, current: int | None) -> None:
-        self.pause_id = pause_id
+    def __init__(self, subject: str, *, expected: int, current: int | None) -> None:
+        self.subject = subject
         self.expected = expected
         self.current = current
         super().__init__(
-            f"pause {pause_id!r} is at version {current}, not {expected}; "
+            f"{subject} is at version {current}, not {expected}; "
             "re-read it and apply the change to the current version"
-        )
-
-
-class StaleVersion(VersionConflict):
-    """``expected_version`` is not the current version of the site or movement (HTTP 412,
-    as for a pause: re-read and decide again)."""
-
-    def __init__(self, subject: str, *, expected: int, current: int | None) -> None:
-        self.subject = self.pause_id = subject
-        self.expected = expected
-        self.current = current
-        Conflict.__init__(
-            self,
-            f"{subject} is at version {current}, not {expected}; re-read it and apply the "
-            "change to the current version",
         )
 
 

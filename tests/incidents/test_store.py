@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from respite.audit import verify_chain
 from respite.audit.tables import AuditEntry
-from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, StaleVersion
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, VersionConflict
 from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents import service
 from respite.incidents.convert import (
@@ -333,7 +333,7 @@ def test_a_correction_is_a_version_and_sends_the_report_back_to_review(
         assert history[0].digest == history[2].digest != history[3].digest
         assert record_from_json(history[0].document).fatalities == 2
         assert audit_count(session) == before + 2
-        with pytest.raises(StaleVersion):
+        with pytest.raises(VersionConflict):
             service.correct_incident(
                 session,
                 incident_id=incident_id,

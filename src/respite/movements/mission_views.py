@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request
 
-from respite.errors import InvalidInput, StaleVersion
+from respite.errors import InvalidInput, VersionConflict
 from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
 from respite.httpkit.params import expected_version, parse_body
 from respite.httpkit.policy import Action, require
@@ -108,7 +108,7 @@ def acknowledge(
         readable(session, caller, row, least=Sight.PUBLIC)
         principal = require(caller, Action.ACKNOWLEDGE_NOTIFICATION)
         if if_match is not None and expected_version(if_match, "movement") != row.current_version:
-            raise StaleVersion(
+            raise VersionConflict(
                 f"movement {row.id}",
                 expected=expected_version(if_match, "movement"),
                 current=row.current_version,

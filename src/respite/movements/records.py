@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from respite.accounts.service import get_user
@@ -23,7 +22,6 @@ from respite.errors import (
     AlreadyExists,
     InvalidInput,
     Problem,
-    StaleVersion,
 )
 from respite.movements.tables import MovementRow, NotificationRow, SiteRow
 
@@ -85,27 +83,6 @@ def parties_of(session: Session, subject: str, version: int) -> list[int]:
         .order_by(NotificationRow.party_organisation_id)
     )
     return list(session.scalars(query))
-
-
-def bump(
-    session: Session,
-    model: type[MovementRow] | type[SiteRow],
-    row_id: str,
-    *,
-    expected: int,
-    subject: str,
-    values: dict[str, Any],
-) -> None:
-    """Move ``current_version`` from ``expected`` to the next, or raise StaleVersion."""
-    moved = session.execute(
-        update(model)
-        .where(model.id == row_id, model.current_version == expected)
-        .values(current_version=expected + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(moved, CursorResult) or moved.rowcount != 1:
-        current = session.scalar(select(model.current_version).where(model.id == row_id))
-        raise StaleVersion(subject, expected=expected, current=current)
 
 
 def check_reference(

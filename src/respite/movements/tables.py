@@ -34,6 +34,7 @@ from respite.movements.model import (
 )
 from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
+from respite.storage.versioned import RecordedVersion, VersionedRecord
 
 
 class VersionKind(enum.StrEnum):
@@ -60,7 +61,7 @@ def _values(kind: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in kind]
 
 
-class SiteRow(Base):
+class SiteRow(VersionedRecord, Base):
     __tablename__ = "sites"
     __table_args__ = (
         CheckConstraint("current_version >= 1", name="current_version"),
@@ -70,27 +71,19 @@ class SiteRow(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
-    current_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[SiteState] = mapped_column(checked(SiteState, "site_state"))
     kind: Mapped[SiteKind] = mapped_column(checked(SiteKind, "site_kind"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class SiteVersionRow(Base):
+class SiteVersionRow(RecordedVersion, Base):
     __tablename__ = "site_versions"
     __table_args__ = (CheckConstraint("version >= 1", name="version"),)
 
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[VersionKind] = mapped_column(checked(VersionKind, "site_version_kind"))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
 
 
-class MovementRow(Base):
+class MovementRow(VersionedRecord, Base):
     __tablename__ = "movements"
     __table_args__ = (
         CheckConstraint("current_version >= 1", name="current_version"),
@@ -100,7 +93,6 @@ class MovementRow(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
-    current_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[MovementState] = mapped_column(checked(MovementState, "movement_state"))
     objective: Mapped[MovementObjective] = mapped_column(
         checked(MovementObjective, "movement_objective")
@@ -118,23 +110,16 @@ class MovementRow(Base):
         checked(OutcomeCategory, "outcome_category")
     )
     outcome_revisions: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class MovementVersionRow(Base):
+class MovementVersionRow(RecordedVersion, Base):
     __tablename__ = "movement_versions"
     __table_args__ = (CheckConstraint("version >= 1", name="version"),)
 
     movement_id: Mapped[str] = mapped_column(ForeignKey("movements.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[VersionKind] = mapped_column(checked(VersionKind, "movement_version_kind"))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: what the system told the organisation on submission (route check, fitting windows)
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
 
 
 class NotificationRow(Base):

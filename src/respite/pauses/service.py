@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from respite.accounts.service import get_organisation, get_user
@@ -39,6 +37,7 @@ from respite.pauses.queries import get_pause, get_version, list_pauses, list_ver
 from respite.pauses.resolve import Pause, resolve_pause
 from respite.pauses.tables import PauseRow, PauseVersionRow, VersionAction
 from respite.storage.types import require_aware
+from respite.storage.versioned import bump_version
 from respite.validation import problems_from_pydantic
 
 __all__ = [
@@ -222,7 +221,7 @@ def _base(session: Session, pause_id: str, expected: int) -> tuple[PauseRow, Pau
         raise NotFound(f"no pause {pause_id!r}")
     base = session.get(PauseVersionRow, (pause_id, expected))
     if base is None:
-        raise VersionConflict(pause_id, expected=expected, current=row.current_version)
+        raise VersionConflict(f"pause {pause_id!r}", expected=expected, current=row.current_version)
     return row, base
 
 
@@ -293,23 +292,21 @@ def _add_version(
 ) -> PauseRow:
     expected = base.version
     new_version = expected + 1
-    # The concurrency guard lives in SQL: of two writers that read the same version, the
-    # second one's UPDATE matches no row (on PostgreSQL it waits for the first to commit).
-    bumped = session.execute(
-        update(PauseRow)
-        .where(PauseRow.id == row.id, PauseRow.current_version == expected)
-        .values(
-            current_version=new_version,
-            published=pause.spec.published,
-            kind=pause.spec.kind,
-            status=pause.latest.status,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    # The concurrency guard lives in SQL (respite.storage.versioned): of two writers that read
+    # the same version, the second one's UPDATE matches no row.
+    bump_version(
+        session,
+        PauseRow,
+        row.id,
+        expected=expected,
+        subject=f"pause {row.id!r}",
+        values={
+            "published": pause.spec.published,
+            "kind": pause.spec.kind,
+            "status": pause.latest.status,
+            "updated_at": now,
+        },
     )
-    if not isinstance(bumped, CursorResult) or bumped.rowcount != 1:
-        current = session.scalar(select(PauseRow.current_version).where(PauseRow.id == row.id))
-        raise VersionConflict(row.id, expected=expected, current=current)
     session.expire(row)
     document = pause.spec.model_dump(mode="json")
     after = digest(document)

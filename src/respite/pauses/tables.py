@@ -15,14 +15,14 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
-    Integer,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from respite.pauses.model import PauseKind, PauseStatus
-from respite.storage.base import HASH_LENGTH, Base, checked_enum, library_enum
+from respite.storage.base import Base, checked_enum, library_enum
 from respite.storage.types import UtcDateTime
+from respite.storage.versioned import RecordedVersion, VersionedRecord
 
 
 class VersionAction(enum.StrEnum):
@@ -39,7 +39,7 @@ class VersionAction(enum.StrEnum):
     EDIT = "edit"
 
 
-class PauseRow(Base):
+class PauseRow(VersionedRecord, Base):
     """One pause; its content lives in ``pause_versions`` (this row says which is current)."""
 
     __tablename__ = "pauses"
@@ -47,28 +47,20 @@ class PauseRow(Base):
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    current_version: Mapped[int] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[PauseKind] = mapped_column(library_enum(PauseKind))
     status: Mapped[PauseStatus] = mapped_column(library_enum(PauseStatus))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class PauseVersionRow(Base):
+class PauseVersionRow(RecordedVersion, Base):
     """The full pause document as of one version (the spec with amendments up to it)."""
 
     __tablename__ = "pause_versions"
     __table_args__ = (CheckConstraint("version >= 1", name="version"),)
 
     pause_id: Mapped[str] = mapped_column(ForeignKey("pauses.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
     action: Mapped[VersionAction] = mapped_column(checked_enum(VersionAction, "version_action"))
     #: When the version took effect in the world (UTC); None if the record does not say.
     effective_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: The sources cited for this version (a list of Source documents); None for an edit.
     source: Mapped[list[Any] | None] = mapped_column(JSON)
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))

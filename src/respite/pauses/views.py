@@ -267,7 +267,9 @@ def amend(
         if expected != row.current_version:
             # Stale or unknown version: 412 (re-read), never 404 for a version never stored.
             # The UPDATE in amend_pause still guards against a writer between here and there.
-            raise VersionConflict(pause_id, expected=expected, current=row.current_version)
+            raise VersionConflict(
+                f"pause {pause_id!r}", expected=expected, current=row.current_version
+            )
         base = PauseSpec.model_validate(get_version(session, pause_id, version=expected).document)
         try:
             amendment = Amendment(version=len(base.amendments) + 2, **body.model_dump())

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from respite.accounts.tables import User
 from respite.audit.canonical import digest
-from respite.errors import Conflict, NotFound, StaleVersion
+from respite.errors import Conflict, NotFound, VersionConflict
 from respite.movements import records
 from respite.movements.model import SiteSpec
 from respite.movements.tables import SiteRow, SiteState, SiteVersionRow, VersionKind
 from respite.storage.types import require_aware
+from respite.storage.versioned import bump_version
 
 
 def subject_of(site_id: str) -> str:
@@ -68,7 +69,7 @@ def update_site(
         session, SiteRow, row.owner_organisation_id, spec.reference, own_id=row.id
     )
     before = get_site_version(session, site_id, expected_version)
-    records.bump(
+    bump_version(
         session,
         SiteRow,
         row.id,
@@ -95,7 +96,7 @@ def withdraw_site(
     user = records.actor(session, user_id)
     row = _open(session, site_id)
     before = get_site_version(session, site_id, expected_version)
-    records.bump(
+    bump_version(
         session,
         SiteRow,
         row.id,
@@ -124,7 +125,7 @@ def get_site_version(session: Session, site_id: str, version: int | None = None)
     row = get_site(session, site_id)
     stored = session.get(SiteVersionRow, (site_id, version or row.current_version))
     if stored is None:
-        raise StaleVersion(f"site {site_id}", expected=version or 0, current=row.current_version)
+        raise VersionConflict(f"site {site_id}", expected=version or 0, current=row.current_version)
     return stored
 
 
