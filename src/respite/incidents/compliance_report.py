@@ -31,16 +31,18 @@ from respite.incidents.queries import Filters, event_tables
 from respite.incidents.tables import ReviewState
 from respite.incidents.visibility import SEE_ALL, described, visible_clause
 from respite.movements import service as movement_service
-from respite.movements.model import MovementSpec, SiteSpec
+from respite.movements.model import MovementSpec
 from respite.movements.planning import resolve_route
 from respite.movements.records import spec_part
-from respite.movements.tables import MovementRow, MovementState, SiteState
+from respite.movements.tables import MovementRow, MovementState
 from respite.pauses.model import PauseSpec
 from respite.pauses.queries import get_version
 from respite.pauses.resolve import Pause, resolve_pause
 from respite.pauses.tables import PauseRow
 from respite.schedule import from_utc_seconds
 from respite.sites import service as site_service
+from respite.sites.model import SiteSpec
+from respite.sites.tables import SiteState
 
 if TYPE_CHECKING:
     from respite.httpkit.policy import Principal

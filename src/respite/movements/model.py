@@ -43,14 +43,6 @@ Note = Annotated[str | None, Field(max_length=2000)]
 Reference = Annotated[str | None, Field(min_length=1, max_length=80)]
 
 
-class SiteKind(StrEnum):
-    OFFICE = "office"
-    WAREHOUSE = "warehouse"
-    SHELTER = "shelter"
-    CLINIC = "clinic"
-    DISTRIBUTION_POINT = "distribution_point"
-
-
 class MovementObjective(StrEnum):
     AID_IN = "aid_in"
     PEOPLE_OUT = "people_out"
@@ -260,29 +252,6 @@ class Cargo(Strict):
 
 
 # -- documents ---------------------------------------------------------------------------------
-
-
-class SiteSpec(_Timed):
-    """A static site: premises to be known to the parties (a version per change)."""
-
-    reference: Reference = None
-    name: Name
-    kind: SiteKind
-    location: Point
-    contacts: Annotated[tuple[Contact, ...], Field(min_length=1, max_length=20)]
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    #: party organisations notified (ids); empty: every party organisation
-    notify: tuple[int, ...] = ()
-    notes: Note = None
-
-    @model_validator(mode="after")
-    def _valid_span(self) -> Self:
-        if self.valid_from and self.valid_until:
-            a, b = self.valid_from, self.valid_until
-            if (a.tzinfo is None) == (b.tzinfo is None) and b <= a:
-                raise FieldProblem("valid_until", "valid_until must be after valid_from")
-        return self
 
 
 class MovementSpec(_Timed):

@@ -23,7 +23,7 @@ from respite.errors import (
     InvalidInput,
     Problem,
 )
-from respite.movements.tables import MovementRow, NotificationRow, SiteRow
+from respite.movements.tables import MovementRow, NotificationRow, NotifiedRecord
 
 #: Keys added to a stored document that are not part of the notified spec.
 WITHDRAWAL_KEY = "withdrawal"
@@ -87,7 +87,7 @@ def parties_of(session: Session, subject: str, version: int) -> list[int]:
 
 def check_reference(
     session: Session,
-    model: type[MovementRow] | type[SiteRow],
+    model: type[NotifiedRecord],
     owner: int,
     reference: str | None,
     *,

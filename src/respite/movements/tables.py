@@ -25,13 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from respite.movements.model import (
-    Area,
-    MovementObjective,
-    OutcomeCategory,
-    PublicRelease,
-    SiteKind,
-)
+from respite.movements.model import Area, MovementObjective, OutcomeCategory, PublicRelease
 from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
 from respite.storage.versioned import RecordedVersion, VersionedRecord
@@ -52,47 +46,25 @@ class MovementState(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class SiteState(enum.StrEnum):
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-
-
 def _values(kind: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in kind]
 
 
-class SiteRow(VersionedRecord, Base):
-    __tablename__ = "sites"
-    __table_args__ = (
-        CheckConstraint("current_version >= 1", name="current_version"),
-        UniqueConstraint("owner_organisation_id", "reference", name="uq_sites_reference"),
-    )
+class NotifiedRecord(VersionedRecord):
+    """What a site and a movement share: an id, the owner organisation and its own reference."""
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
-    state: Mapped[SiteState] = mapped_column(checked(SiteState, "site_state"))
-    kind: Mapped[SiteKind] = mapped_column(checked(SiteKind, "site_kind"))
 
 
-class SiteVersionRow(RecordedVersion, Base):
-    __tablename__ = "site_versions"
-    __table_args__ = (CheckConstraint("version >= 1", name="version"),)
-
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
-    action: Mapped[VersionKind] = mapped_column(checked(VersionKind, "site_version_kind"))
-
-
-class MovementRow(VersionedRecord, Base):
+class MovementRow(NotifiedRecord, Base):
     __tablename__ = "movements"
     __table_args__ = (
         CheckConstraint("current_version >= 1", name="current_version"),
         UniqueConstraint("owner_organisation_id", "reference", name="uq_movements_reference"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    reference: Mapped[str | None] = mapped_column(String(80))
     state: Mapped[MovementState] = mapped_column(checked(MovementState, "movement_state"))
     objective: Mapped[MovementObjective] = mapped_column(
         checked(MovementObjective, "movement_objective")

@@ -31,7 +31,7 @@ from respite.movements.tables import (
     MovementState,
     MovementVersionRow,
     NotificationRow,
-    SiteRow,
+    NotifiedRecord,
 )
 from respite.publication.cache import Snapshot
 from respite.roles import UserRole
@@ -65,7 +65,7 @@ def released(row: MovementRow) -> bool:
     )
 
 
-def sight(session: Session, principal: Principal | None, row: MovementRow | SiteRow) -> Sight:
+def sight(session: Session, principal: Principal | None, row: NotifiedRecord) -> Sight:
     movement = isinstance(row, MovementRow)
     public = Sight.PUBLIC if isinstance(row, MovementRow) and released(row) else Sight.NONE
     if principal is None:
@@ -80,7 +80,7 @@ def sight(session: Session, principal: Principal | None, row: MovementRow | Site
 
 
 def readable(
-    session: Session, principal: Principal | None, row: MovementRow | SiteRow, *, least: Sight
+    session: Session, principal: Principal | None, row: NotifiedRecord, *, least: Sight
 ) -> Sight:
     seen = sight(session, principal, row)
     if seen.value < least.value:

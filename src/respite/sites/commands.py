@@ -9,8 +9,9 @@ from rich.console import Console
 from respite.accounts.commands import operator, organisation
 from respite.clikit.session import Make, database, now, read_json
 from respite.httpkit.params import parse_body
-from respite.movements.model import NOTICE, SiteSpec
+from respite.movements.model import NOTICE
 from respite.sites import service as sites
+from respite.sites.model import SiteSpec
 
 EXIT_OK = 0
 

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from respite.httpkit.policy import Principal
-from respite.movements.model import NOTICE, SiteSpec
+from respite.movements.model import NOTICE
 from respite.movements.present import iso, times
 from respite.movements.records import spec_part
-from respite.movements.tables import SiteRow, SiteVersionRow
 from respite.movements.visibility import Sight, acknowledgements
+from respite.sites.model import SiteSpec
+from respite.sites.tables import SiteRow, SiteVersionRow
 
 
 def site_view(

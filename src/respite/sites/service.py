@@ -17,8 +17,9 @@ from respite.accounts.tables import User
 from respite.audit.canonical import digest
 from respite.errors import Conflict, NotFound, VersionConflict
 from respite.movements import records
-from respite.movements.model import SiteSpec
-from respite.movements.tables import SiteRow, SiteState, SiteVersionRow, VersionKind
+from respite.movements.tables import VersionKind
+from respite.sites.model import SiteSpec
+from respite.sites.tables import SiteRow, SiteState, SiteVersionRow
 from respite.storage.types import require_aware
 from respite.storage.versioned import bump_version
 

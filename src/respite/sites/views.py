@@ -15,12 +15,13 @@ from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
 from respite.httpkit.params import etag, expected_version, parse_body
 from respite.httpkit.policy import Action, Principal, require
 from respite.movements import notices as notice_store
-from respite.movements.model import NOTICE, Acknowledgement, SiteSpec, Withdrawal
-from respite.movements.tables import SiteRow
+from respite.movements.model import NOTICE, Acknowledgement, Withdrawal
 from respite.movements.visibility import SEE_ALL, Sight, notice_json, readable, require_owner, sight
 from respite.roles import UserRole
 from respite.sites import service as sites
+from respite.sites.model import SiteSpec
 from respite.sites.present import site_view
+from respite.sites.tables import SiteRow
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
 SiteBody = Annotated[dict[str, Any], Body(description="a static site notification")]

@@ -9,8 +9,9 @@ from respite.audit import tables as audit
 from respite.incidents import tables as incidents
 from respite.movements import tables as movements
 from respite.pauses import tables as pauses
+from respite.sites import tables as sites
 from respite.storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["accounts", "audit", "incidents", "metadata", "movements", "pauses"]
+__all__ = ["accounts", "audit", "incidents", "metadata", "movements", "pauses", "sites"]
