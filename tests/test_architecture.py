@@ -169,3 +169,18 @@ def test_no_import_cycle_between_modules_at_run_time() -> None:
     for module, targets in graph.items():
         graph[module] = {t for t in targets if not module.startswith(t + ".")}
     assert _strongly_connected(graph) == []
+
+
+DOMAINS = ("pauses", "accounts", "movements", "sites", "incidents")
+SHAPE = ("model.py", "tables.py", "service.py", "views.py", "commands.py")
+
+
+def test_every_domain_has_the_same_shape() -> None:
+    missing = [f"{d}/{name}" for d in DOMAINS for name in SHAPE if not (SOURCE / d / name).exists()]
+    assert missing == []
+
+
+def test_every_domains_tables_are_registered_for_the_migrations() -> None:
+    registry = set(_imports("respite.storage.migrations.registry", type_only=True))
+    tables = {m for m in MODULES if m.endswith(".tables") and m.count(".") == 2}
+    assert tables <= registry

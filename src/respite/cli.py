@@ -123,9 +123,11 @@ def _service_commands(sub: Any) -> None:
         return
     from respite.incidents.commands import add_parsers as incident_parsers  # noqa: PLC0415
     from respite.movements.commands import add_parsers as movement_parsers  # noqa: PLC0415
+    from respite.pauses.commands import add_parsers as pause_parsers  # noqa: PLC0415
     from respite.sites.commands import add_parsers as site_parsers  # noqa: PLC0415
 
     add_parsers(sub)
+    pause_parsers(sub)
     site_parsers(movement_parsers(sub))
     incident_parsers(sub)
 

@@ -19,8 +19,8 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 import respite.cli
+from respite.accounts.model import OrganisationKind
 from respite.accounts.service import create_organisation
-from respite.accounts.tables import OrganisationKind
 from respite.api.bootstrap import ensure_ready
 from respite.audit.tables import AuditHead
 from respite.cli import main

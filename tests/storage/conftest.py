@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from respite.accounts.model import OrganisationKind
 from respite.accounts.service import create_organisation, create_user
-from respite.accounts.tables import OrganisationKind
 from respite.pauses.model import PauseSpec
 from respite.roles import UserRole
 from respite.scenarios import load_scenario

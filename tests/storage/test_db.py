@@ -12,7 +12,8 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from respite.accounts.tables import Organisation, OrganisationKind, User
+from respite.accounts.model import OrganisationKind
+from respite.accounts.tables import Organisation, User
 from respite.audit.tables import AuditHead
 from respite.roles import UserRole
 from respite.storage import (

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from respite.accounts.model import OrganisationKind
 from respite.roles import UserRole
 from respite.storage.base import HASH_LENGTH, Base, checked_enum
 from respite.storage.types import UtcDateTime
 
 __all__ = ["ApiToken", "Organisation", "OrganisationKind", "User", "UserRole"]
-
-
-class OrganisationKind(enum.StrEnum):
-    COORDINATION = "coordination"
-    AID = "aid"
-    PARTY = "party"
-    MEDIATOR = "mediator"
-    OBSERVER = "observer"
-    PUBLIC_MEDIA = "public_media"
 
 
 class Organisation(Base):

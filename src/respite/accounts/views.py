@@ -6,9 +6,9 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import Field
 from sqlalchemy import select
 
+from respite.accounts.model import OrganisationCreate, TokenCreate, UserCreate
 from respite.accounts.service import (
     create_organisation,
     create_user,
@@ -16,36 +16,15 @@ from respite.accounts.service import (
     organisation_view,
     user_view,
 )
-from respite.accounts.tables import ApiToken, Organisation, OrganisationKind, User
+from respite.accounts.tables import ApiToken, Organisation, User
 from respite.accounts.tokens import issue_token, list_tokens, revoke_token, token_view
 from respite.audit import verify_chain
 from respite.audit.tables import AuditEntry
 from respite.errors import Forbidden, InvalidInput
 from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
 from respite.httpkit.policy import Action, require
-from respite.roles import UserRole
-from respite.validation import Strict
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
-
-
-class OrganisationCreate(Strict):
-    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
-    name: Annotated[str, Field(min_length=1, max_length=300)]
-    kind: OrganisationKind
-
-
-class UserCreate(Strict):
-    organisation_id: int
-    name: Annotated[str, Field(min_length=1, max_length=300)]
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
-    role: UserRole
-
-
-class TokenCreate(Strict):
-    #: whose token; default the caller (only an admin may issue for someone else)
-    user_id: int | None = None
-    ttl_days: Annotated[float | None, Field(gt=0, le=3650)] = None
 
 
 @router.get("/me")

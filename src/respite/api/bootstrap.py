@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from respite.accounts.model import OrganisationKind
 from respite.accounts.service import create_organisation, create_user
-from respite.accounts.tables import Organisation, OrganisationKind
+from respite.accounts.tables import Organisation
 from respite.accounts.tokens import issue_token
 from respite.pauses.service import create_pause
 from respite.roles import UserRole

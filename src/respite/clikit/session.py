@@ -52,3 +52,10 @@ def print_json(out: Console, value: Any) -> None:
 
 #: Adds one action to a command group: ``make(name, handler, help, db=True)``.
 Make = Callable[..., argparse.ArgumentParser]
+
+
+def database_argument(parser: argparse.ArgumentParser) -> None:
+    """``--database``: which store a command works on."""
+    parser.add_argument(
+        "--database", help="SQLAlchemy URL (default $RESPITE_DATABASE_URL or ./var/respite.db)"
+    )

@@ -27,8 +27,8 @@ from respite.httpkit.policy import Principal
 from respite.incidents import service
 from respite.incidents.compliance_render import render
 from respite.incidents.compliance_report import compliance_report, incident_set, stored_pause
-from respite.incidents.fieldreport import new_reference, parse_report
 from respite.incidents.import_commands import add_import_parsers
+from respite.incidents.model import new_reference, parse_report
 from respite.incidents.present import (
     DEFAULT_TIMEZONE,
     checked_zone,

@@ -22,7 +22,7 @@ from respite.httpkit.params import etag, expected_version, parse_bbox
 from respite.httpkit.policy import Action, Principal, require
 from respite.incidents import service
 from respite.incidents.convert import record_of
-from respite.incidents.fieldreport import corrected, new_reference, parse_report
+from respite.incidents.model import corrected, new_reference, parse_report
 from respite.incidents.present import (
     DEFAULT_TIMEZONE,
     checked_zone,

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from respite.accounts.model import OrganisationKind
 from respite.accounts.service import get_user
-from respite.accounts.tables import Organisation, OrganisationKind, User
+from respite.accounts.tables import Organisation, User
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
 from respite.errors import (
