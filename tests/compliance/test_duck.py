@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from respite.compliance.columnar import events_to_arrow, project
 from respite.compliance.duck import DuckJoin, connect, duckdb_join, spatial_extension_path
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
 from respite.errors import InvalidInput
 from respite.geometry import LocalProjection

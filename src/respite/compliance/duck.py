@@ -28,7 +28,7 @@ import shapely
 
 from respite.compliance._join_exact import Judge
 from respite.compliance.columnar import DEFAULT_BATCH_ROWS, EventsFile, project
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
 from respite.errors import InvalidInput, Problem, RespiteError
 from respite.geometry.metric import LocalProjection
