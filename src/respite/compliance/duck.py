@@ -26,10 +26,10 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
-from respite.compliance._join_exact import Judge
 from respite.compliance.columnar import DEFAULT_BATCH_ROWS, EventsFile, project
 from respite.compliance.event_table import EventTable
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
+from respite.compliance.join.exact import Judge
 from respite.errors import InvalidInput, Problem, RespiteError
 from respite.geometry.metric import LocalProjection
 
