@@ -7,6 +7,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+from datetime import datetime
 from types import ModuleType
 
 import pytest
@@ -88,8 +89,6 @@ def test_documented_examples_run(name: str) -> None:
 
 
 def test_export_refuses_a_naive_datetime_naming_the_argument() -> None:
-    from datetime import datetime
-
     pauses = respite.load_scenario("gaza-2023-2024")
     with pytest.raises(respite.InvalidInput) as caught:
         export.cap_alerts(
