@@ -39,7 +39,7 @@ from respite.incidents.tables import (
 )
 from respite.movements.records import audit
 from respite.storage.types import require_aware
-from respite.storage.versioned import bump_version
+from respite.storage.versioned import bump_version, fetch
 
 #: Review moves allowed: from submitted to a decision, from a decision back to submitted.
 DECISIONS = frozenset({ReviewState.VERIFIED, ReviewState.REJECTED, ReviewState.DUPLICATE})
@@ -234,10 +234,7 @@ def review_incident(
 
 
 def get_incident(session: Session, incident_id: str) -> IncidentRow:
-    row = session.get(IncidentRow, incident_id)
-    if row is None:
-        raise NotFound(f"no incident {incident_id!r}")
-    return row
+    return fetch(session, IncidentRow, incident_id, missing=f"no incident {incident_id!r}")
 
 
 def get_version(session: Session, incident_id: str, version: int) -> IncidentVersionRow:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import digest
-from respite.errors import Conflict, InvalidInput, NotFound, VersionConflict
+from respite.errors import Conflict, InvalidInput, VersionConflict
 from respite.movements import records
 from respite.movements.model import MovementSpec, OutcomeCategory, OutcomeSpec
 from respite.movements.planning import Plan
@@ -38,7 +38,7 @@ from respite.movements.tables import (
 )
 from respite.pauses.tables import PauseRow
 from respite.storage.types import require_aware
-from respite.storage.versioned import bump_version, compare_and_swap
+from respite.storage.versioned import bump_version, compare_and_swap, fetch
 
 #: A notification without an expiry lapses this long after the planned arrival.
 DEFAULT_EXPIRY = timedelta(hours=12)
@@ -269,10 +269,7 @@ def record_outcome(
 
 
 def get_movement(session: Session, movement_id: str) -> MovementRow:
-    row = session.get(MovementRow, movement_id)
-    if row is None:
-        raise NotFound(f"no movement {movement_id!r}")
-    return row
+    return fetch(session, MovementRow, movement_id, missing=f"no movement {movement_id!r}")
 
 
 def get_version(

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from respite.accounts.tables import User
 from respite.audit.canonical import digest
-from respite.errors import Conflict, NotFound, VersionConflict
+from respite.errors import Conflict, VersionConflict
 from respite.movements import records
 from respite.movements.tables import VersionKind
 from respite.sites.model import SiteSpec
 from respite.sites.tables import SiteRow, SiteState, SiteVersionRow
 from respite.storage.types import require_aware
-from respite.storage.versioned import bump_version
+from respite.storage.versioned import bump_version, fetch
 
 
 def subject_of(site_id: str) -> str:
@@ -116,10 +116,7 @@ def withdraw_site(
 
 
 def get_site(session: Session, site_id: str) -> SiteRow:
-    row = session.get(SiteRow, site_id)
-    if row is None:
-        raise NotFound(f"no site {site_id!r}")
-    return row
+    return fetch(session, SiteRow, site_id, missing=f"no site {site_id!r}")
 
 
 def get_site_version(session: Session, site_id: str, version: int | None = None) -> SiteVersionRow:
