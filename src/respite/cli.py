@@ -20,7 +20,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from respite.engine import CoverageEngine, Status, check_route
-from respite.engine.present import describe_time, route_to_json, status_to_json
+from respite.engine.present import (
+    describe_time,
+    expected_line,
+    match_notes,
+    route_to_json,
+    status_to_json,
+)
 from respite.errors import InvalidInput, NotFound, OutsideHorizon, RespiteError
 from respite.feeds import pauses_to_geojson, pauses_to_ical
 from respite.pauses import Pause, load_pause_file
@@ -223,18 +229,32 @@ def _print_status(out: Console, status: Status) -> None:
             if match.name.ar:
                 out.print(f"  {escape(match.name.ar)}")
             out.print(f"  window ends {describe_time(match.window_end, match.timezone)}")
+            for note in match_notes(match):
+                out.print(f"  {escape(note)}")
+        _print_expected(out, status)
         if status.covered_until is not None and status.covered_until > max(
             m.window_end for m in status.matches
         ):
             out.print(f"  covered without a gap until {describe_time(status.covered_until, None)}")
         return
-    out.print(f"[bold red]NOT PAUSED[/] at {where} on {at}")
+    if status.expected:
+        out.print(f"[bold yellow]EXPECTED[/] (not paused yet) at {where} on {at}")
+        _print_expected(out, status)
+    else:
+        out.print(f"[bold red]NOT PAUSED[/] at {where} on {at}")
     if window is None:
         out.print("  no later window covers this place")
         return
     out.print(f"  next window: {escape(window.name.en)} (pause {window.pause_id})")
     out.print(f"  from {describe_time(window.start, window.timezone)}")
     out.print(f"  to   {describe_time(window.end, window.timezone)}")
+
+
+def _print_expected(out: Console, status: Status) -> None:
+    for expected in status.expected:
+        about = f"{expected.kind.value}, pause {expected.pause_id}"
+        out.print(f"  {escape(expected.name.en)} ({about})")
+        out.print(f"  {escape(expected_line(expected))}")
 
 
 def _windows(args: argparse.Namespace, out: Console) -> int:

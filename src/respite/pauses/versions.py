@@ -1,0 +1,84 @@
+"""A pause as recorded: every version, and the two timelines over them.
+
+*In effect at T*: the version in force at T (the latest whose ``effective_at <= T``) answers
+for T; each part's coverage already holds every earlier version's word for the time before the
+next took effect (:mod:`respite.pauses.parts`), so no amendment changes the past.
+*As known at K*: the same, over the versions announced by K (:meth:`Pause.known_at`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from respite.errors import NotFound
+from respite.pauses.model import Amendment, PauseKind, PauseSpec, PauseStatus, Visibility
+from respite.pauses.parts import Part
+
+
+@dataclass(frozen=True, slots=True)
+class PauseVersion:
+    version: int
+    #: derived from the parts' statuses (:func:`respite.pauses.status.derive`)
+    status: PauseStatus
+    #: When this version took effect (UTC seconds); None for a first version with no date.
+    effective_at: int | None
+    parts: tuple[Part, ...]
+    amendment: Amendment | None = None
+    #: When this version was made known (UTC seconds); None for a first version with no date.
+    announced_at: int | None = None
+    visibility: Visibility = Visibility.PUBLIC
+
+    def part(self, part_id: str) -> Part:
+        for part in self.parts:
+            if part.id == part_id:
+                return part
+        raise NotFound(f"no part {part_id!r} in version {self.version}")
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility is Visibility.PUBLIC
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A pause as recorded: its specification and every version, oldest first."""
+
+    spec: PauseSpec
+    versions: tuple[PauseVersion, ...]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def kind(self) -> PauseKind:
+        return self.spec.kind
+
+    @property
+    def timezone(self) -> str:
+        return self.spec.timezone
+
+    @property
+    def latest(self) -> PauseVersion:
+        return self.versions[-1]
+
+    @property
+    def is_public(self) -> bool:
+        return self.latest.is_public
+
+    def version_at(self, at: int, upto: PauseVersion | None = None) -> PauseVersion:
+        """The version in force at ``at`` among versions 1..``upto`` (default: all)."""
+        last = len(self.versions) if upto is None else upto.version
+        chosen = self.versions[0]
+        for version in self.versions[:last]:
+            if version.effective_at is None or version.effective_at <= at:
+                chosen = version
+        return chosen
+
+    def known_at(self, at: int) -> PauseVersion | None:
+        """The latest version announced by ``at``, or None before the pause was announced."""
+        chosen = None
+        for version in self.versions:
+            if version.announced_at is None or version.announced_at <= at:
+                chosen = version
+        return chosen
