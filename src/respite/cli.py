@@ -111,6 +111,11 @@ def _build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the pauses as GeoJSON or iCalendar")
     export.add_argument("format", choices=["geojson", "ical"])
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--include-unpublished",
+        action="store_true",
+        help="also write confidential and draft pauses (marked so); for people allowed to see them",
+    )
     _source_args(export)
     export.set_defaults(handler=_export)
 
@@ -250,6 +255,21 @@ def _print_status(out: Console, status: Status) -> None:
     out.print(f"  to   {describe_time(window.end, window.timezone)}")
 
 
+def late_notice_lines(pause: Pause) -> list[str]:
+    """One line per window announced later than its promised notice."""
+    lines = []
+    for part in pause.latest.parts:
+        for late in part.late_notices:
+            start = describe_time(from_utc_seconds(late.window_start), pause.timezone)
+            told = describe_time(from_utc_seconds(late.announced_at), pause.timezone)
+            lines.append(
+                f"{pause.id}, part {part.id}: the window of {start} was announced {told} "
+                f"(version {late.version}), {late.hours_short:g} h short of the "
+                f"{late.notice_hours:g} h notice promised"
+            )
+    return lines
+
+
 def _print_expected(out: Console, status: Status) -> None:
     for expected in status.expected:
         about = f"{expected.kind.value}, pause {expected.pause_id}"
@@ -349,11 +369,23 @@ def _validate(args: argparse.Namespace, out: Console) -> int:
     pauses = load_pause_file(args.file)
     parts = sum(len(p.latest.parts) for p in pauses)
     out.print(f"{args.file}: ok: {len(pauses)} pause(s), {parts} part(s)")
+    for pause in pauses:
+        for line in late_notice_lines(pause):
+            out.print(f"{args.file}: warning: {escape(line)}")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: Console) -> int:
     pauses = _pauses(args)
+    if not args.include_unpublished:
+        left_out = [p.id for p in pauses if not p.is_listed]
+        pauses = [p for p in pauses if p.is_listed]
+        if left_out:
+            print(
+                f"left out {len(left_out)} confidential or draft pause(s) "
+                f"({', '.join(left_out)}); --include-unpublished writes them, marked",
+                file=sys.stderr,
+            )
     if args.format == "geojson":
         data = json.dumps(pauses_to_geojson(pauses), ensure_ascii=False, indent=1).encode()
     else:

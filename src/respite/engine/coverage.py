@@ -274,7 +274,7 @@ class CoverageEngine:
     def _expected(
         self, lon: float, lat: float, t: int, covering: Sequence[tuple[int, int]]
     ) -> tuple[Expected, ...]:
-        covered_by = {self.entries[z][2].id for z, _ in covering}
+        covered_by = {(self.entries[z][0].id, self.entries[z][2].id) for z, _ in covering}
         found: list[Expected] = []
         for zone in self.index.zones_at(lon, lat):
             if zone not in self._promising:
@@ -282,7 +282,7 @@ class CoverageEngine:
             about = self._about[zone]
             part = about.part
             promise = part.promise
-            if promise is None or part.id in covered_by:
+            if promise is None or (about.pause_id, part.id) in covered_by:
                 continue
             for start, end in part.promised(t - 2 * 86_400, t + 2 * 86_400):
                 if start <= t < end:

@@ -6,15 +6,16 @@ the command line, the API and the map always say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from respite.engine.coverage import Expected, Match, NextWindow, Status
 from respite.engine.route import RouteCheck, Stretch
-from respite.pauses.model import Text
+from respite.pauses.model import MovementRule, Text
 from respite.pauses.movement import MovementSpec
-from respite.pauses.parts import BrokenReport
+from respite.pauses.parts import FOREVER, BrokenReport
 from respite.schedule import from_utc_seconds
 
 
@@ -59,10 +60,14 @@ def movement_to_json(movement: MovementSpec | None) -> dict[str, Any] | None:
 
 def movement_line(match: Match) -> str | None:
     """The part's movement rules in one English line, else the pause's old free-text ones."""
-    if match.movement is not None:
-        return match.movement.describe()
-    if match.movement_rules:
-        return " ".join(rule.text.en for rule in match.movement_rules)
+    return movement_summary(match.movement, match.movement_rules)
+
+
+def movement_summary(movement: MovementSpec | None, rules: Sequence[MovementRule]) -> str | None:
+    if movement is not None:
+        return movement.describe()
+    if rules:
+        return " ".join(rule.text.en for rule in rules)
     return None
 
 
@@ -98,10 +103,10 @@ def match_notes(match: Match) -> list[str]:
     return lines
 
 
-def _broken_to_json(report: BrokenReport) -> dict[str, Any]:
+def broken_to_json(report: BrokenReport) -> dict[str, Any]:
     return {
         "from": iso_utc(from_utc_seconds(report.start)),
-        "to": iso_utc(from_utc_seconds(min(report.end, 2**40))),
+        "to": None if report.end >= FOREVER else iso_utc(from_utc_seconds(report.end)),
         "reported_by": report.reported_by,
         "reported_at": iso_utc(from_utc_seconds(report.reported_at)),
         "source": report.source,
@@ -138,7 +143,7 @@ def match_to_json(match: Match) -> dict[str, Any]:
         "version_announced_at": _maybe_utc(match.version_announced_at),
         "status": "broken" if match.broken else "covered",
         "part_status": match.status.value,
-        "broken": [_broken_to_json(report) for report in match.broken],
+        "broken": [broken_to_json(report) for report in match.broken],
         "movement": movement_to_json(match.movement),
         "movement_summary": movement_line(match),
         "window_start": iso_utc(match.window_start),

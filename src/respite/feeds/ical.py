@@ -58,11 +58,12 @@ def pauses_to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) ->
 def pause_events(pause: Pause, version: PauseVersion, *, stamp: datetime) -> list[Event]:
     events: list[Event] = []
     for part in version.parts:
-        if part.earlier:
+        rewritten = _history_rewritten(part)
+        if rewritten:
             uid = f"{pause.id}.{part.id}.history@{UID_DOMAIN}"
             base = _base_event(pause, version, part, uid, stamp)
             events.extend(_history_events(base, part.earlier, pause))
-        current = _as_written(part)
+        current = _as_written(part, cut_before_since=rewritten)
         for n, window in enumerate(part.windows):
             uid = f"{pause.id}.{part.id}.{n}@{UID_DOMAIN}"
             base = _base_event(pause, version, part, uid, stamp)
@@ -73,12 +74,28 @@ def pause_events(pause: Pause, version: PauseVersion, *, stamp: datetime) -> lis
     return events
 
 
-def _as_written(part: Part) -> Part:
-    """The current state with its start as a removed span; a cancellation's own cut lifted
-    so that the cancelled windows are written, marked CANCELLED."""
+def _history_rewritten(part: Part) -> bool:
+    """Whether the part's current windows, read from the beginning, would say something else
+    about the time before its last amendment than was said then (the lapse: an extension
+    must not cover 1-2 Jul). Usually they agree (an extension only moves the end), and then
+    the current windows alone are written, as one event."""
+    if not part.earlier:
+        return False
+    lo = part.first_start()
+    if part.since <= lo:
+        return True
+    as_if_always = replace(part, since=BEGINNING, earlier=(), status=PartStatus.ANNOUNCED)
+    return part.coverage(lo, part.since) != as_if_always.current_coverage(lo, part.since)
+
+
+def _as_written(part: Part, *, cut_before_since: bool) -> Part:
+    """The current state, cut before ``since`` when history is written apart; a
+    cancellation's own cut lifted so that the cancelled windows are written, CANCELLED."""
     removed = list(part.removed)
     if part.status is PartStatus.CANCELLED:
         removed = [(s, e) for s, e in removed if not (e >= FOREVER and s >= part.since)]
+    if not cut_before_since:
+        return replace(part, removed=tuple(removed), since=BEGINNING)
     if part.since > BEGINNING:
         removed.append((BEGINNING, part.since))
     return replace(part, removed=tuple(removed))

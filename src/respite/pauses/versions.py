@@ -66,6 +66,11 @@ class Pause:
     def is_public(self) -> bool:
         return self.latest.is_public
 
+    @property
+    def is_listed(self) -> bool:
+        """Whether public feeds and exports list it: public, and not a draft."""
+        return self.latest.is_public and self.latest.status is not PauseStatus.DRAFT
+
     def version_at(self, at: int, upto: PauseVersion | None = None) -> PauseVersion:
         """The version in force at ``at`` among versions 1..``upto`` (default: all)."""
         last = len(self.versions) if upto is None else upto.version

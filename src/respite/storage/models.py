@@ -68,6 +68,10 @@ class VersionAction(enum.StrEnum):
     CANCEL = "cancel"
     REPLACE_PARTS = "replace_parts"
     EDIT = "edit"
+    POSTPONE = "postpone"
+    REPORT_BROKEN = "report_broken"
+    ANNOUNCE_WINDOW = "announce_window"
+    PUBLISH = "publish"
 
 
 def _values(kind: type[enum.StrEnum]) -> list[str]:

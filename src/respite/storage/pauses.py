@@ -244,7 +244,7 @@ def _insert(
         id=spec.id,
         owner_organisation_id=owner_org_id,
         current_version=len(pause.versions),
-        published=spec.published,
+        published=pause.is_public,
         kind=spec.kind,
         status=pause.latest.status,
         created_at=now,
@@ -305,7 +305,7 @@ def _add_version(
         .where(PauseRow.id == row.id, PauseRow.current_version == expected)
         .values(
             current_version=new_version,
-            published=pause.spec.published,
+            published=pause.is_public,
             kind=pause.spec.kind,
             status=pause.latest.status,
             updated_at=now,

@@ -23,9 +23,16 @@ from fastapi import Request
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from respite.engine.present import iso_utc
+from respite.engine.coverage import Expected
+from respite.engine.present import (
+    broken_to_json,
+    expected_to_json,
+    iso_utc,
+    movement_summary,
+    movement_to_json,
+)
 from respite.pauses.resolve import Part, Pause
-from respite.schedule import utc_seconds
+from respite.schedule import from_utc_seconds, utc_seconds
 from respite.storage.pause_queries import list_versions
 from respite.web.summary import sms_text
 
@@ -136,8 +143,50 @@ def _feature(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
             "occurrences": _occurrences(part, lo, hi),
             "open_ended": part.is_open_ended,
             "approximation": part.zone_spec.approximation,
+            **_life(pause, part, lo, hi),
         },
     }
+
+
+def _life(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
+    """What the answer says beyond the windows: versions by time, breaks, movement, promises
+    (the shapes of :mod:`respite.engine.present`, so the page's answer equals /v1/status)."""
+    versions = [
+        [v.effective_at, v.version, None if v.announced_at is None else _iso(v.announced_at)]
+        for v in pause.versions
+    ]
+    expected = []
+    promise = part.promise
+    if promise is not None:
+        name = part.name or pause.spec.name
+        for start, end in part.promised(lo, hi):
+            made = Expected(
+                pause.id,
+                part.id,
+                pause.kind,
+                name,
+                pause.latest.version,
+                from_utc_seconds(start),
+                from_utc_seconds(end),
+                int(promise.duration.total_seconds()),
+                promise.notice_hours,
+                pause.timezone,
+            )
+            expected.append({"start": start, "end": end, "answer": expected_to_json(made)})
+    return {
+        "versions": versions,
+        "part_status": part.status.value,
+        "broken": [
+            {"start": b.start, "end": b.end, "answer": broken_to_json(b)} for b in part.broken
+        ],
+        "movement": movement_to_json(part.movement),
+        "movement_summary": movement_summary(part.movement, pause.spec.movement_rules),
+        "expected": expected,
+    }
+
+
+def _iso(seconds: int) -> str:
+    return iso_utc(from_utc_seconds(seconds))
 
 
 def _histories(request: Request, snapshot: Snapshot) -> dict[str, list[dict[str, Any]]]:

@@ -22,6 +22,10 @@ _STATUS = {
     PauseStatus.CANCELLED: {"en": "Cancelled", "ar": "أُلغيت"},
     PauseStatus.SUSPENDED: {"en": "Suspended", "ar": "عُلّقت"},
     PauseStatus.DRAFT: {"en": "Draft", "ar": "مسودة"},
+    PauseStatus.POSTPONED: {"en": "Postponed", "ar": "أُجّلت"},
+    PauseStatus.PARTIALLY_POSTPONED: {"en": "Partly postponed", "ar": "أُجّلت جزئياً"},
+    PauseStatus.PARTIALLY_SUSPENDED: {"en": "Partly suspended", "ar": "عُلّقت جزئياً"},
+    PauseStatus.BROKEN: {"en": "Reported broken", "ar": "أُفيد بخرقها"},
 }
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _NO_WINDOWS = {"en": "no windows", "ar": "لا نوافذ"}
@@ -78,8 +82,29 @@ def _schedules(pause: Pause, lang: Lang, lo: int, hi: int) -> Iterator[str]:
         yield f"{listed(times=False)}{comma}{shared.pop()}{tail}"
 
 
+def movement_text(pause: Pause, lang: Lang) -> str | None:
+    """Who may move and which way, from the first part that says so (else the pause's rules)."""
+    for part in pause.latest.parts:
+        movement = part.movement
+        if movement is not None:
+            own = movement.text.get(lang) if movement.text is not None else None
+            return own if own and lang != "en" else movement.describe()
+    rules = [r.text.get(lang) or r.text.en for r in pause.spec.movement_rules]
+    return " ".join(rules) or None
+
+
 def sms_text(pause: Pause, lang: Lang, lo: int, hi: int) -> str:
-    """At most 160 characters: status, name, windows (wall clock, zone named)."""
+    """At most 160 characters: status, name, windows, and movement rules if they fit."""
+    text = _sms_core(pause, lang, lo, hi)
+    movement = movement_text(pause, lang)
+    if movement:
+        longer = f"{text}. {movement.rstrip('.')}"
+        if len(longer) <= SMS_LIMIT:
+            return longer
+    return text
+
+
+def _sms_core(pause: Pause, lang: Lang, lo: int, hi: int) -> str:
     name = pause.spec.name.ar if lang == "ar" and pause.spec.name.ar else pause.spec.name.en
     status = _STATUS.get(pause.latest.status, {}).get(lang)
     prefix = f"{status}: " if status else ""
