@@ -76,7 +76,7 @@ def published(request: Request) -> Published:
 def build_payload(request: Request, snapshot: Snapshot) -> dict[str, Any]:
     lo, hi = horizon_seconds(snapshot)
     features = [
-        _feature(pause, part, lo, hi) for pause in snapshot.pauses for part in pause.latest.parts
+        feature_of(pause, part, lo, hi) for pause in snapshot.pauses for part in pause.latest.parts
     ]
     history = _histories(request, snapshot)
     return {
@@ -92,7 +92,8 @@ def build_payload(request: Request, snapshot: Snapshot) -> dict[str, Any]:
 def _text(text: Any) -> dict[str, str | None] | None:
     if text is None:
         return None
-    return {"en": text.en, "ar": text.ar}
+    # The shape of /v1/status names: en and ar always, then any other language given.
+    return {"en": text.en, "ar": text.ar, **text.languages}
 
 
 def _geometry(zone: BaseGeometry) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def _objectives(pause: Pause, part: Part) -> list[dict[str, Any]]:
     ]
 
 
-def _feature(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
+def feature_of(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": f"{pause.id}/{part.id}",

@@ -82,39 +82,48 @@ def _schedules(pause: Pause, lang: Lang, lo: int, hi: int) -> Iterator[str]:
         yield f"{listed(times=False)}{comma}{shared.pop()}{tail}"
 
 
-def movement_text(pause: Pause, lang: Lang) -> str | None:
-    """Who may move and which way, from the first part that says so (else the pause's rules)."""
+def movement_texts(pause: Pause, lang: Lang) -> list[str]:
+    """Who may move and which way, from the first part that says so (else the pause's
+    rules): the text written in ``lang`` first, then the structured line."""
     for part in pause.latest.parts:
         movement = part.movement
         if movement is not None:
             own = movement.text.get(lang) if movement.text is not None else None
-            return own if own and lang != "en" else movement.describe()
-    rules = [r.text.get(lang) or r.text.en for r in pause.spec.movement_rules]
-    return " ".join(rules) or None
+            structured = movement.describe() if lang == "en" else None
+            return [t for t in (own, structured) if t]
+    rules = " ".join(r.text.get(lang) or r.text.en for r in pause.spec.movement_rules)
+    return [rules] if rules else []
 
 
 def sms_text(pause: Pause, lang: Lang, lo: int, hi: int) -> str:
     """At most 160 characters: status, name, windows, and movement rules if they fit."""
-    text = _sms_core(pause, lang, lo, hi)
-    movement = movement_text(pause, lang)
-    if movement:
-        longer = f"{text}. {movement.rstrip('.')}"
-        if len(longer) <= SMS_LIMIT:
-            return longer
-    return text
+    # The schedule matters more than the movement rules: these come only where they fit,
+    # with a shorter form of the name if need be.
+    for movement in movement_texts(pause, lang):
+        with_movement = _fitting(pause, lang, lo, hi, f". {movement.rstrip('.')}")
+        if with_movement is not None:
+            return with_movement
+    return _fitting(pause, lang, lo, hi) or _cut(pause, lang, lo, hi)
 
 
-def _sms_core(pause: Pause, lang: Lang, lo: int, hi: int) -> str:
+def _fitting(pause: Pause, lang: Lang, lo: int, hi: int, suffix: str = "") -> str | None:
+    name = pause.spec.name.ar if lang == "ar" and pause.spec.name.ar else pause.spec.name.en
+    status = _STATUS.get(pause.latest.status, {}).get(lang)
+    prefix = f"{status}: " if status else ""
+    for schedule in _schedules(pause, lang, lo, hi):
+        for title in _names(name):
+            text = f"{prefix}{title}: {schedule}{suffix}"
+            if len(text) <= SMS_LIMIT:
+                return text
+    return None
+
+
+def _cut(pause: Pause, lang: Lang, lo: int, hi: int) -> str:
     name = pause.spec.name.ar if lang == "ar" and pause.spec.name.ar else pause.spec.name.en
     status = _STATUS.get(pause.latest.status, {}).get(lang)
     prefix = f"{status}: " if status else ""
     schedules = list(_schedules(pause, lang, lo, hi))
     colon = ": "
-    for schedule in schedules:
-        for title in _names(name):
-            text = f"{prefix}{title}{colon}{schedule}"
-            if len(text) <= SMS_LIMIT:
-                return text
     schedule = min(schedules, key=len)
     room = SMS_LIMIT - len(prefix) - len(colon) - len(schedule) - 1
     title = _names(name)[-1]
