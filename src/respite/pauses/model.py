@@ -341,7 +341,7 @@ class PauseSpec(Strict):
     #: version 1's status; later ones derive from the parts (draft/cancelled: never covered)
     status: PauseStatus = PauseStatus.ANNOUNCED
     #: kept for old files; ``visibility`` says the same and wins when both are given
-    published: bool = True
+    published: bool | None = None
     visibility: Visibility | None = None
     timezone: str = "UTC"
     announced_at: datetime | None = None
@@ -360,7 +360,7 @@ class PauseSpec(Strict):
         """Version 1's visibility (from ``visibility``, else the old ``published`` flag)."""
         if self.visibility is not None:
             return self.visibility
-        return Visibility.PUBLIC if self.published else Visibility.CONFIDENTIAL
+        return Visibility.CONFIDENTIAL if self.published is False else Visibility.PUBLIC
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -372,7 +372,7 @@ class PauseSpec(Strict):
             )
         if (
             self.visibility is not None
-            and "published" in self.model_fields_set
+            and self.published is not None
             and self.published != (self.visibility is Visibility.PUBLIC)
         ):
             raise FieldProblem("published", "'published' contradicts 'visibility'; keep one")

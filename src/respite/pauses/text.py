@@ -14,6 +14,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from respite.errors import Problem
+
 #: A BCP 47 tag of the shapes people write: language, optional script, region or variants.
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 TEXT_LIMIT = 2000
@@ -79,3 +81,27 @@ def missing_languages(text: Text, required: Collection[str]) -> list[str]:
     """The required languages ``text`` lacks (a deployment setting decides which are)."""
     given = text.languages
     return [language for language in required if language not in given]
+
+
+def language_problems(
+    model: BaseModel, required: Collection[str], where: str = ""
+) -> list[Problem]:
+    """Every text in ``model`` (nested models, tuples of them) lacking a required language."""
+    problems: list[Problem] = []
+    for name in type(model).model_fields:
+        _visit(getattr(model, name), required, f"{where}.{name}" if where else name, problems)
+    return problems
+
+
+def _visit(value: object, required: Collection[str], where: str, problems: list[Problem]) -> None:
+    if isinstance(value, Text):
+        missing = missing_languages(value, required)
+        if missing:
+            problems.append(
+                Problem(where, f"this deployment requires {', '.join(missing)} for every text")
+            )
+    elif isinstance(value, BaseModel):
+        problems.extend(language_problems(value, required, where))
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            _visit(item, required, f"{where}[{index}]", problems)
