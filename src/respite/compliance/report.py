@@ -15,6 +15,7 @@ event whose span overlaps two windows counts twice during, as it would on baseli
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,7 @@ from respite.compliance.windows import (
     ReportPlan,
 )
 from respite.pauses.resolve import Pause
+from respite.schedule import from_utc_seconds
 
 
 def from_accumulator(acc: Accumulator) -> ComplianceReport:
@@ -126,6 +128,7 @@ class _Builder:
             near=near,
             events=entries,
             pairs_total=len(self.pairs),
+            late_notices=late_notices(pause),
         )
 
     def _listed(self) -> Int64Array:
@@ -250,3 +253,23 @@ __all__ = [
     "build_report",
     "from_accumulator",
 ]
+
+
+def late_notices(pause: Pause) -> tuple[dict[str, Any], ...]:
+    """The pause's windows announced later than promised, for the report to list."""
+    return tuple(
+        {
+            "part": part.id,
+            "window_start": _iso(late.window_start),
+            "announced_at": _iso(late.announced_at),
+            "notice_hours": late.notice_hours,
+            "hours_short": late.hours_short,
+            "version": late.version,
+        }
+        for part in pause.latest.parts
+        for late in part.late_notices
+    )
+
+
+def _iso(seconds: int) -> str:
+    return from_utc_seconds(seconds).isoformat().replace("+00:00", "Z")

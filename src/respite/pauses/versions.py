@@ -9,6 +9,8 @@ next took effect (:mod:`respite.pauses.parts`), so no amendment changes the past
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from respite.errors import NotFound
 from respite.pauses.model import Amendment, PauseKind, PauseSpec, PauseStatus, Visibility
@@ -87,3 +89,32 @@ class Pause:
             if version.announced_at is None or version.announced_at <= at:
                 chosen = version
         return chosen
+
+
+def version_life(pause: Pause, number: int) -> dict[str, Any]:
+    """A version's derived status, part statuses, visibility and late announcements."""
+    if number > len(pause.versions):
+        return {}
+    version = pause.versions[number - 1]
+    return {
+        "status": version.status.value,
+        "announced_at": None if version.announced_at is None else _iso(version.announced_at),
+        "visibility": version.visibility.value,
+        "parts": {part.id: part.status.value for part in version.parts},
+        "late_notices": [
+            {
+                "part": part.id,
+                "window_start": _iso(late.window_start),
+                "announced_at": _iso(late.announced_at),
+                "notice_hours": late.notice_hours,
+                "hours_short": late.hours_short,
+            }
+            for part in version.parts
+            for late in part.late_notices
+            if late.version == number
+        ],
+    }
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")

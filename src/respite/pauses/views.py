@@ -36,6 +36,7 @@ from respite.pauses.model import (
 )
 from respite.pauses.resolve import Pause, resolve_pause
 from respite.pauses.text import language_problems
+from respite.pauses.versions import version_life
 from respite.schedule import from_utc_seconds, utc_seconds
 from respite.storage.errors import VersionConflict
 from respite.storage.models import PauseRow, PauseVersionRow
@@ -321,7 +322,7 @@ def versions(session: ReadSession, caller: Caller, pause_id: str) -> dict[str, A
         item: dict[str, Any] = {
             "version": version.version,
             "action": version.action.value,
-            **_life_of(pause, version.version),
+            **version_life(pause, version.version),
             "effective_at": _iso(version.effective_at),
             "recorded_at": _iso(version.recorded_at),
             "source": version.source,
@@ -332,33 +333,6 @@ def versions(session: ReadSession, caller: Caller, pause_id: str) -> dict[str, A
             item["recorded_by"] = version.recorded_by
         listed.append(item)
     return {"id": pause_id, "current_version": row.current_version, "versions": listed}
-
-
-def _life_of(pause: Pause, number: int) -> dict[str, Any]:
-    """A version's derived status, part statuses, visibility and late announcements."""
-    if number > len(pause.versions):
-        return {}
-    version = pause.versions[number - 1]
-    return {
-        "status": version.status.value,
-        "announced_at": None
-        if version.announced_at is None
-        else _iso(from_utc_seconds(version.announced_at)),
-        "visibility": version.visibility.value,
-        "parts": {part.id: part.status.value for part in version.parts},
-        "late_notices": [
-            {
-                "part": part.id,
-                "window_start": _iso(from_utc_seconds(late.window_start)),
-                "announced_at": _iso(from_utc_seconds(late.announced_at)),
-                "notice_hours": late.notice_hours,
-                "hours_short": late.hours_short,
-            }
-            for part in version.parts
-            for late in part.late_notices
-            if late.version == number
-        ],
-    }
 
 
 @router.get("/{pause_id}/versions/{version}")
