@@ -18,10 +18,12 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, HttpUrl, model_validator
 
+from respite.errors import FieldProblem
 from respite.pauses.movement import MovementSpec
-from respite.pauses.text import FieldProblem, Strict, Text
+from respite.pauses.text import Text
 from respite.pauses.timing import AnnouncedLaterSpec, WindowSpec
 from respite.pauses.zones import CircleSpec, CorridorSpec, ZoneSpec
+from respite.validation import Strict
 
 FORMAT_ID = "respite-pauses/1"
 

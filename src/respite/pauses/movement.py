@@ -12,7 +12,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from respite.pauses.text import FieldProblem, Strict, Text
+from respite.errors import FieldProblem
+from respite.pauses.text import Text
+from respite.validation import Strict
 
 
 class MovementUser(StrEnum):

@@ -14,25 +14,11 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from respite.errors import Problem
+from respite.errors import FieldProblem, Problem
 
 #: A BCP 47 tag of the shapes people write: language, optional script, region or variants.
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 TEXT_LIMIT = 2000
-
-
-class FieldProblem(ValueError):
-    """A whole-object check that blames one field: the error's location names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
-
-
-class Strict(BaseModel):
-    """Unknown keys are mistakes in a hand-written file, so they are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Text(BaseModel):

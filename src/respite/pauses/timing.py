@@ -14,7 +14,9 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from respite.pauses.text import FieldProblem, Strict, Text
+from respite.errors import FieldProblem
+from respite.pauses.text import Text
+from respite.validation import Strict
 
 _DURATION = re.compile(
     r"^(?:P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?"

@@ -10,8 +10,9 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
+from respite.errors import FieldProblem
 from respite.pauses.movement import CorridorDirection
-from respite.pauses.text import FieldProblem, Strict
+from respite.validation import Strict
 
 
 class CorridorSpec(Strict):

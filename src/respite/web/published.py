@@ -31,13 +31,13 @@ from respite.engine.present import (
     movement_summary,
     movement_to_json,
 )
+from respite.pauses.queries import list_versions
 from respite.pauses.resolve import Part, Pause
 from respite.schedule import from_utc_seconds, utc_seconds
-from respite.storage.pause_queries import list_versions
 from respite.web.summary import sms_text
 
 if TYPE_CHECKING:  # the web module is imported by respite.api.app: no import cycle at run time
-    from respite.api.cache import Snapshot
+    from respite.publication.cache import Snapshot
 
 FORMAT = "respite-web-data/1"
 
