@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from lxml import etree
 
+from respite import export
 from respite.cli import main
 from respite.feeds import pauses_to_ical
 from respite.feeds.cap import alert_xml, pause_alerts
@@ -253,3 +254,30 @@ def test_a_pause_is_final_only_when_every_part_is(statuses: list[PartStatus]) ->
 )
 def test_the_derivation_table(parts: list[str], pause: str) -> None:
     assert derive(PartStatus(p) for p in parts) is PauseStatus(pause)
+
+
+def test_the_library_exports_leave_an_unpublished_pause_out_unless_asked(
+    tmp_path: Path,
+) -> None:
+    (hidden,) = load_pause_file(confidential_azovstal(tmp_path))
+    (published,) = load_pause_file(EPISODES / "azovstal-2022.yaml")
+    lo, hi = datetime(2022, 4, 1, tzinfo=UTC), datetime(2022, 6, 1, tzinfo=UTC)
+    outputs = {
+        "geojson": lambda ps, **kw: json.dumps(export.to_geojson(ps, start=lo, end=hi, **kw)),
+        "ical": lambda ps, **kw: export.to_ical(ps, stamp=lo, **kw).decode(),
+        "hxl": export.to_hxl,
+        "occurrences": lambda ps, **kw: export.occurrences_hxl(ps, start=lo, end=hi, **kw),
+        "cap": lambda ps, **kw: repr(
+            [a.identifier for a in export.cap_alerts(ps, sender="r@x.org", start=lo, end=hi, **kw)]
+        ),
+    }
+    for name, write in outputs.items():
+        assert hidden.id not in write([hidden]), name
+        assert hidden.id in write([hidden], include_unpublished=True), name
+        assert published.id in write([published]), name
+    (feature,) = export.to_geojson([hidden], include_unpublished=True)["features"]
+    assert feature["properties"]["visibility"] == "confidential"
+    assert (
+        "CLASS:CONFIDENTIAL"
+        in export.to_ical([hidden], stamp=lo, include_unpublished=True).decode()
+    )
