@@ -150,20 +150,22 @@ REASONS = [
     (
         {"corridor": {"road": "salah-al-din", "width_m": 500, "direction": "sideways"}},
         None,
+        "parts[0].zone.corridor.direction",
         "'sideways' is not allowed here; use 'north', 'south'",
     ),
-    (None, [], "a part needs at least one window"),
+    (None, [], "parts[0].windows", "a part needs at least one window"),
     (
         None,
         [{"start": "2022-03-27T03:30", "end": "2022-03-27T06:00"}],
+        "parts[0].windows[0].start",
         "03:30 does not exist on 2022-03-27 in Europe/Kyiv: the clocks jump forward",
     ),
 ]
 
 
-@pytest.mark.parametrize(("zone", "windows", "reason"), REASONS)
+@pytest.mark.parametrize(("zone", "windows", "location", "reason"), REASONS)
 def test_bad_times_and_directions_say_why(
-    shared_service: Service, zone: Any, windows: Any, reason: str
+    shared_service: Service, zone: Any, windows: Any, location: str, reason: str
 ) -> None:
     document = pause_document("bad-input-pause", timezone="Europe/Kyiv")
     if zone is not None:
@@ -173,7 +175,9 @@ def test_bad_times_and_directions_say_why(
     before = shared_service.state()
     response = shared_service.client.post("/v1/pauses", headers=shared_service.admin, json=document)
     problem = assert_problem(response, 422)
-    assert any(reason in error["message"] for error in problem["errors"]), problem
+    assert any(
+        reason in error["message"] and error["location"] == location for error in problem["errors"]
+    ), problem
     assert shared_service.state() == before
 
 
