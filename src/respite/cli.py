@@ -21,7 +21,13 @@ from rich.table import Table
 
 from respite.clikit.times import parse_time
 from respite.engine import CoverageEngine, Status, check_route
-from respite.engine.present import describe_time, route_to_json, status_to_json
+from respite.engine.present import (
+    describe_time,
+    expected_line,
+    match_notes,
+    route_to_json,
+    status_to_json,
+)
 from respite.errors import InvalidInput, NotFound, OutsideHorizon, RespiteError
 from respite.feeds import pauses_to_geojson, pauses_to_ical
 from respite.pauses import Pause, load_pause_file
@@ -106,6 +112,11 @@ def _build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the pauses as GeoJSON or iCalendar")
     export.add_argument("format", choices=["geojson", "ical"])
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--include-unpublished",
+        action="store_true",
+        help="also write confidential and draft pauses (marked so); for people allowed to see them",
+    )
     _source_args(export)
     export.set_defaults(handler=_export)
 
@@ -203,18 +214,47 @@ def _print_status(out: Console, status: Status) -> None:
             if match.name.ar:
                 out.print(f"  {escape(match.name.ar)}")
             out.print(f"  window ends {describe_time(match.window_end, match.timezone)}")
+            for note in match_notes(match):
+                out.print(f"  {escape(note)}")
+        _print_expected(out, status)
         if status.covered_until is not None and status.covered_until > max(
             m.window_end for m in status.matches
         ):
             out.print(f"  covered without a gap until {describe_time(status.covered_until, None)}")
         return
-    out.print(f"[bold red]NOT PAUSED[/] at {where} on {at}")
+    if status.expected:
+        out.print(f"[bold yellow]EXPECTED[/] (not paused yet) at {where} on {at}")
+        _print_expected(out, status)
+    else:
+        out.print(f"[bold red]NOT PAUSED[/] at {where} on {at}")
     if window is None:
         out.print("  no later window covers this place")
         return
     out.print(f"  next window: {escape(window.name.en)} (pause {window.pause_id})")
     out.print(f"  from {describe_time(window.start, window.timezone)}")
     out.print(f"  to   {describe_time(window.end, window.timezone)}")
+
+
+def late_notice_lines(pause: Pause) -> list[str]:
+    """One line per window announced later than its promised notice."""
+    lines = []
+    for part in pause.latest.parts:
+        for late in part.late_notices:
+            start = describe_time(from_utc_seconds(late.window_start), pause.timezone)
+            told = describe_time(from_utc_seconds(late.announced_at), pause.timezone)
+            lines.append(
+                f"{pause.id}, part {part.id}: the window of {start} was announced {told} "
+                f"(version {late.version}), {late.hours_short:g} h short of the "
+                f"{late.notice_hours:g} h notice promised"
+            )
+    return lines
+
+
+def _print_expected(out: Console, status: Status) -> None:
+    for expected in status.expected:
+        about = f"{expected.kind.value}, pause {expected.pause_id}"
+        out.print(f"  {escape(expected.name.en)} ({about})")
+        out.print(f"  {escape(expected_line(expected))}")
 
 
 def _windows(args: argparse.Namespace, out: Console) -> int:
@@ -309,11 +349,23 @@ def _validate(args: argparse.Namespace, out: Console) -> int:
     pauses = load_pause_file(args.file)
     parts = sum(len(p.latest.parts) for p in pauses)
     out.print(f"{args.file}: ok: {len(pauses)} pause(s), {parts} part(s)")
+    for pause in pauses:
+        for line in late_notice_lines(pause):
+            out.print(f"{args.file}: warning: {escape(line)}")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: Console) -> int:
     pauses = _pauses(args)
+    if not args.include_unpublished:
+        left_out = [p.id for p in pauses if not p.is_listed]
+        pauses = [p for p in pauses if p.is_listed]
+        if left_out:
+            print(
+                f"left out {len(left_out)} confidential or draft pause(s) "
+                f"({', '.join(left_out)}); --include-unpublished writes them, marked",
+                file=sys.stderr,
+            )
     if args.format == "geojson":
         data = json.dumps(pauses_to_geojson(pauses), ensure_ascii=False, indent=1).encode()
     else:

@@ -5,6 +5,11 @@ no database). The feed modules below work in UTC epoch seconds because they shar
 interval arithmetic; here every instant is an aware :class:`~datetime.datetime`, and a naive one
 is refused with the argument named (a guessed time zone would be a wrong answer).
 
+Confidential and draft pauses are left out unless ``include_unpublished=True`` (for people
+allowed to see them; they are then marked: ``visibility`` in GeoJSON, CLASS:CONFIDENTIAL or
+STATUS:TENTATIVE in iCalendar), as ``respite export`` leaves them out without
+``--include-unpublished`` and the HTTP feeds never show them.
+
 Examples
 --------
 >>> from datetime import datetime, UTC
@@ -59,6 +64,7 @@ def cap_alerts(
     end: datetime,
     sender_name: str = "Respite",
     web_url: Callable[[Pause], str] | None = None,
+    include_unpublished: bool = False,
 ) -> list[CapAlert]:
     """Every CAP 1.2 message for the windows that overlap ``[start, end)``.
 
@@ -74,6 +80,8 @@ def cap_alerts(
         The human-readable ``senderName``.
     web_url
         A pause's public page, for the ``web`` element.
+    include_unpublished
+        Also write confidential and draft pauses (default: only the public record).
 
     Returns
     -------
@@ -82,7 +90,7 @@ def cap_alerts(
     """
     lo, hi = _span(start, end)
     alerts: list[CapAlert] = []
-    for pause in pauses:
+    for pause in _shown(pauses, include_unpublished):
         alerts.extend(
             pause_alerts(
                 pause, sender=sender, lo=lo, hi=hi, sender_name=sender_name, web_url=web_url
@@ -138,7 +146,9 @@ def cap_atom(
     )
 
 
-def to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) -> bytes:
+def to_ical(
+    pauses: Iterable[Pause], *, stamp: datetime | None = None, include_unpublished: bool = False
+) -> bytes:
     """An RFC 5545 calendar: one VEVENT per window rule, in the pause's own time zone.
 
     Parameters
@@ -147,6 +157,8 @@ def to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) -> bytes:
         Resolved pauses.
     stamp
         Aware datetime for ``DTSTAMP`` (default: now), fixed for reproducible output.
+    include_unpublished
+        Also write confidential and draft pauses (default: only the public record).
 
     Returns
     -------
@@ -155,11 +167,15 @@ def to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) -> bytes:
     """
     if stamp is not None:
         _aware(stamp, "stamp")
-    return pauses_to_ical(pauses, stamp=stamp)
+    return pauses_to_ical(_shown(pauses, include_unpublished), stamp=stamp)
 
 
 def to_geojson(
-    pauses: Iterable[Pause], *, start: datetime | None = None, end: datetime | None = None
+    pauses: Iterable[Pause],
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    include_unpublished: bool = False,
 ) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection, one feature per pause part.
 
@@ -169,6 +185,8 @@ def to_geojson(
         Resolved pauses.
     start, end
         Optional aware datetimes: list the windows in ``[start, end)`` on each feature.
+    include_unpublished
+        Also write confidential and draft pauses (default: only the public record).
 
     Returns
     -------
@@ -179,26 +197,30 @@ def to_geojson(
         _aware(start, "start")
     if end is not None:
         _aware(end, "end")
-    return pauses_to_geojson(pauses, lo=start, hi=end)
+    return pauses_to_geojson(_shown(pauses, include_unpublished), lo=start, hi=end)
 
 
-def to_hxl(pauses: Iterable[Pause]) -> str:
+def to_hxl(pauses: Iterable[Pause], *, include_unpublished: bool = False) -> str:
     """HXL-tagged CSV, one row per pause part (HXL 1.1 hashtags in the second row).
 
     Parameters
     ----------
     pauses
         Resolved pauses.
+    include_unpublished
+        Also write confidential and draft pauses (default: only the public record).
 
     Returns
     -------
     str
         The CSV text.
     """
-    return pauses_hxl_csv(pauses)
+    return pauses_hxl_csv(_shown(pauses, include_unpublished))
 
 
-def occurrences_hxl(pauses: Iterable[Pause], *, start: datetime, end: datetime) -> str:
+def occurrences_hxl(
+    pauses: Iterable[Pause], *, start: datetime, end: datetime, include_unpublished: bool = False
+) -> str:
     """HXL-tagged CSV, one row per window occurring in ``[start, end)``.
 
     Parameters
@@ -207,6 +229,8 @@ def occurrences_hxl(pauses: Iterable[Pause], *, start: datetime, end: datetime) 
         Resolved pauses.
     start, end
         Aware datetimes.
+    include_unpublished
+        Also write confidential and draft pauses (default: only the public record).
 
     Returns
     -------
@@ -214,7 +238,12 @@ def occurrences_hxl(pauses: Iterable[Pause], *, start: datetime, end: datetime) 
         The CSV text, windows in UTC and in the pause's local time.
     """
     lo, hi = _span(start, end)
-    return occurrences_hxl_csv(pauses, lo, hi)
+    return occurrences_hxl_csv(_shown(pauses, include_unpublished), lo, hi)
+
+
+def _shown(pauses: Iterable[Pause], include_unpublished: bool) -> list[Pause]:
+    # The public record by default: a confidential or draft pause is shown only when asked.
+    return [p for p in pauses if include_unpublished or p.is_listed]
 
 
 def _aware(value: datetime, field: str) -> int:

@@ -35,6 +35,9 @@ def problems_from_pydantic(error: ValidationError, prefix: str = "") -> list[Pro
             message = "unknown field (check the spelling; see the pause file schema)"
         elif item["type"] == "missing":
             message = "required field is missing"
+        elif item["type"] in ("literal_error", "enum"):
+            allowed = message.removeprefix("Input should be ")
+            message = f"{item['input']!r} is not allowed here; use {allowed}"
         if prefix:
             location = f"{prefix}.{location}" if location else prefix
         problems.append((item["type"], Problem(location, message)))

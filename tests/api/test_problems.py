@@ -115,6 +115,10 @@ CASES = [
     ("token for no user", lambda svc: svc.client.post("/v1/tokens", headers=svc.admin, json={"user_id": 999}), 422, "user_id"),
     ("token ttl zero", lambda svc: svc.client.post("/v1/tokens", headers=svc.admin, json={"ttl_days": 0}), 422, "ttl_days"),
     ("organisation bad slug", lambda svc: svc.client.post("/v1/organisations", headers=svc.admin, json={"slug": "Not A Slug", "name": "X", "kind": "aid"}), 422, "slug"),
+    ("corridor direction sideways", create(with_zone({"corridor": {"road": "salah-al-din", "width_m": 500, "direction": "sideways"}})), 422, "parts[0].zone.corridor.direction"),
+    ("empty windows", create({**pause_document("bad-input-pause"), "parts": [{**pause_document()["parts"][0], "windows": []}]}), 422, "parts[0].windows"),
+    ("start in a missing local hour", create({**with_window(start="2022-03-27T03:30", end="2022-03-27T06:00"), "timezone": "Europe/Kyiv"}), 422, "parts[0].windows[0].start"),
+    ("status known_at naive", get("/v1/status", lat=31.42, lon=34.35, known_at="2024-09-02T10:00"), 422, "known_at"),
     ("unknown pause", get("/v1/pauses/no-such-pause"), 404, None),
     ("unknown route", get("/v1/no-such-thing"), 404, None),
     ("wrong method", lambda svc: svc.client.delete(f"/v1/pauses/{POLIO}", headers=svc.admin), 405, None),
@@ -140,6 +144,41 @@ def test_a_bad_request_gets_a_problem_and_changes_nothing(
         assert problem["type"].endswith("/invalid-input")
         assert location in problem["detail"]
     assert svc.state() == before
+
+
+REASONS = [
+    (
+        {"corridor": {"road": "salah-al-din", "width_m": 500, "direction": "sideways"}},
+        None,
+        "parts[0].zone.corridor.direction",
+        "'sideways' is not allowed here; use 'north', 'south'",
+    ),
+    (None, [], "parts[0].windows", "a part needs at least one window"),
+    (
+        None,
+        [{"start": "2022-03-27T03:30", "end": "2022-03-27T06:00"}],
+        "parts[0].windows[0].start",
+        "03:30 does not exist on 2022-03-27 in Europe/Kyiv: the clocks jump forward",
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "windows", "location", "reason"), REASONS)
+def test_bad_times_and_directions_say_why(
+    shared_service: Service, zone: Any, windows: Any, location: str, reason: str
+) -> None:
+    document = pause_document("bad-input-pause", timezone="Europe/Kyiv")
+    if zone is not None:
+        document["parts"][0]["zone"] = zone
+    if windows is not None:
+        document["parts"][0]["windows"] = windows
+    before = shared_service.state()
+    response = shared_service.client.post("/v1/pauses", headers=shared_service.admin, json=document)
+    problem = assert_problem(response, 422)
+    assert any(
+        reason in error["message"] and error["location"] == location for error in problem["errors"]
+    ), problem
+    assert shared_service.state() == before
 
 
 def test_the_first_five_problems_are_in_the_detail_all_in_errors(shared_service: Service) -> None:

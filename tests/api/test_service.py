@@ -61,7 +61,7 @@ def test_openapi_lists_every_v1_path(sqlite_service: Service) -> None:
     assert set(spec["paths"]["/v1/pauses/{pause_id}"]) == {"get", "put"}
     assert set(spec["paths"]["/v1/tokens/{token_id}"]) == {"delete"}
     status_params = {p["name"] for p in spec["paths"]["/v1/status"]["get"]["parameters"]}
-    assert status_params == {"lat", "lon", "at"}
+    assert status_params == {"lat", "lon", "at", "known_at"}
     docs = sqlite_service.client.get("/docs")
     assert docs.status_code == 200
     assert "/openapi.json" in docs.text

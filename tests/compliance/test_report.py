@@ -441,3 +441,21 @@ def test_a_capped_event_list_keeps_every_count_and_lists_window_pairs_first(paus
     expected = sorted(body_full["events"], key=order)[:5]
     assert sorted(body_capped["events"], key=order) == expected
     assert {e["phase"] for e in body_capped["events"]} == {"during"}
+
+
+def test_a_window_announced_late_is_in_the_report_data() -> None:
+    """9 Nov 2023 White House promise: the window of 11 Nov announced 90 minutes ahead."""
+    episode = Path(__file__).parents[1] / "data" / "episodes" / "white-house-2023-11-09.yaml"
+    (promised,) = parse_pauses(episode.read_text())
+    as_of = utc(2023, 11, 14, 0)  # the promise runs until further notice
+    options = ReportOptions(as_of=as_of)
+    report = build_report(promised, table([]), options=options, pairs_of=brute.brute_join)
+    (late,) = report.to_json()["late_notices"]
+    assert late == {
+        "part": "north",
+        "window_start": "2023-11-11T08:00:00Z",
+        "announced_at": "2023-11-11T06:30:00Z",
+        "notice_hours": 3.0,
+        "hours_short": 1.5,
+        "version": 3,
+    }

@@ -68,8 +68,13 @@ def test_window_end_is_exclusive(engine: CoverageEngine) -> None:
 def test_truce_as_extended_covers_the_whole_strip(engine: CoverageEngine) -> None:
     status = engine.status(*GAZA_CITY, datetime(2023, 11, 30, 12, 0, tzinfo=UTC))
     assert [m.pause_id for m in status.matches] == ["truce-2023-11-24"]
-    assert status.matches[0].version == 4
+    # The version in force at noon on 30 Nov is the second extension (announced 06:45 that
+    # day), not the later record of its end: an answer for T uses what held at T.
+    assert status.matches[0].version == 3
+    assert status.matches[0].version_announced_at == datetime(2023, 11, 30, 4, 45, tzinfo=UTC)
     assert status.matches[0].window_end == datetime(2023, 12, 1, 5, 0, tzinfo=UTC)
+    before = engine.status(*GAZA_CITY, datetime(2023, 11, 26, 12, 0, tzinfo=UTC))
+    assert before.matches[0].version == 1
     after = engine.status(*GAZA_CITY, datetime(2023, 12, 1, 7, 0, tzinfo=GAZA_WINTER))
     assert not after.covered
 

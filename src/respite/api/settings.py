@@ -22,6 +22,9 @@ class Settings:
     cache_check_seconds: float = 1.0
     #: Status answers' Cache-Control max-age (s): short, since amendments change answers.
     status_max_age: int = 30
+    #: Languages every text of a recorded pause must have (``RESPITE_REQUIRED_LANGUAGES``,
+    #: e.g. ``en,ar``); English always, since the model requires it.
+    required_languages: tuple[str, ...] = ("en",)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -33,4 +36,10 @@ class Settings:
             scenario=env.get("RESPITE_SCENARIO", defaults.scenario),
             base_url=env.get("RESPITE_BASE_URL", defaults.base_url).rstrip("/"),
             cap_sender=env.get("RESPITE_CAP_SENDER", defaults.cap_sender),
+            required_languages=_languages(env.get("RESPITE_REQUIRED_LANGUAGES")),
         )
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    listed = [tag.strip() for tag in (value or "").split(",") if tag.strip()]
+    return tuple(dict.fromkeys(["en", *listed]))

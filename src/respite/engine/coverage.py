@@ -4,9 +4,13 @@ Built once from a set of pauses over a time horizon; then answers single questio
 (:meth:`CoverageEngine.status`), floods of them in one vectorised call
 (:meth:`CoverageEngine.status_many`) and route questions (:mod:`respite.engine.route`).
 
-Which version of a pause counts: by default the latest recorded version (what we now know was
-in effect); with ``as_known_at`` the version in force at that instant (what had been
-announced by then), so that a monitor can replay what people were told.
+Which version of a pause answers for an instant T: the version in force at T (the latest
+whose ``effective_at <= T``), never a later one: an amendment changes coverage from its
+effective time on only. By default every recorded version counts (what we now know was in
+effect); with ``as_known_at`` only the versions announced by then (what people had been
+told), so that a monitor can replay it. Every match names the version it used and when that
+version was announced. Draft and cancelled pauses never answer covered; a part promised
+without times answers ``expected`` on a promised day (:class:`Expected`), never covered.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import numpy.typing as npt
 
 from respite.engine.index import BoolArray, FloatArray, IntArray, SpaceTimeIndex
 from respite.errors import InvalidInput, OutsideHorizon
-from respite.pauses.model import Objective, PauseKind, Text
+from respite.pauses.model import MovementRule, Objective, PartStatus, PauseKind, Text
+from respite.pauses.movement import MovementSpec
+from respite.pauses.parts import BrokenReport
 from respite.pauses.resolve import Part, Pause, PauseVersion
 from respite.schedule import from_utc_seconds, utc_seconds
 
@@ -40,6 +46,30 @@ class Match:
     window_start: datetime
     window_end: datetime
     objectives: tuple[Objective, ...]
+    timezone: str
+    #: when the version used was announced (None: a first version recorded without a date)
+    version_announced_at: datetime | None = None
+    status: PartStatus = PartStatus.ANNOUNCED
+    #: reports that this window was broken: it was announced, but not respected
+    broken: tuple[BrokenReport, ...] = ()
+    movement: MovementSpec | None = None
+    movement_rules: tuple[MovementRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """A promised window not yet announced: expected today, its time told ``notice`` ahead."""
+
+    pause_id: str
+    part_id: str
+    kind: PauseKind
+    name: Text
+    version: int
+    #: the span the window will fall in (local earliest - latest of the promised day)
+    span_start: datetime
+    span_end: datetime
+    duration_s: int
+    notice_hours: float
     timezone: str
 
 
@@ -65,6 +95,10 @@ class Status:
     covered_until: datetime | None
     #: the first window that will cover the point, when it is not covered now
     next_window: NextWindow | None
+    #: promised windows expected at the point on this day whose times are not yet announced
+    expected: tuple[Expected, ...] = ()
+    #: the "as known at" instant the answer replays, if any
+    known_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +110,9 @@ class _About:
     version: int
     objectives: tuple[Objective, ...]
     timezone: str
+    pause: Pause
+    upto: PauseVersion
+    part: Part
 
     @classmethod
     def of(cls, pause: Pause, version: PauseVersion, part: Part) -> _About:
@@ -89,7 +126,13 @@ class _About:
                 o for o in pause.spec.objectives if o.part is None or o.part == part.id
             ),
             timezone=pause.timezone,
+            pause=pause,
+            upto=version,
+            part=part,
         )
+
+    def in_force(self, t: int) -> PauseVersion:
+        return self.pause.version_at(t, self.upto)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,24 +159,30 @@ class CoverageEngine:
     ) -> None:
         self.pauses = {pause.id: pause for pause in pauses}
         known_at = None if as_known_at is None else utc_seconds(as_known_at)
+        self.known_at = None if known_at is None else from_utc_seconds(known_at)
         entries: list[tuple[Pause, PauseVersion, Part]] = []
+        zones = []
         for pause in pauses:
-            version = pause.latest if known_at is None else pause.version_at(known_at)
+            version = pause.latest if known_at is None else pause.known_at(known_at)
             if version is None:
                 continue
-            entries.extend((pause, version, part) for part in version.parts)
+            for part in version.parts:
+                # A part that moved (replaced parts) answers in each zone for its own time.
+                for zone in part.zones():
+                    entries.append((pause, version, part))
+                    zones.append(zone)
         self.entries = entries
         # What an answer says about each part, worked out once rather than per question.
         self._about = [_About.of(pause, version, part) for pause, version, part in entries]
-        self._matches: dict[int, Match] = {}
+        self._matches: dict[tuple[int, int], Match] = {}
         self._upcoming: dict[int, NextWindow] = {}
         lo, hi = self._horizon(entries, horizon)
         self.horizon = (from_utc_seconds(lo), from_utc_seconds(hi))
-        schedules = [part.coverage(lo, hi) for _, _, part in entries]
+        pairs = zip(entries, zones, strict=True)
+        schedules = [part.coverage_in(zone, lo, hi) for (_, _, part), zone in pairs]
         kwargs = {} if cells_per_zone is None else {"cells_per_zone": cells_per_zone}
-        self.index = SpaceTimeIndex(
-            [part.zone for _, _, part in entries], schedules, (lo, hi), **kwargs
-        )
+        self.index = SpaceTimeIndex(zones, schedules, (lo, hi), **kwargs)
+        self._promising = {i for i, (_, _, part) in enumerate(entries) if part.promise is not None}
 
     @staticmethod
     def _horizon(
@@ -178,36 +227,80 @@ class CoverageEngine:
         self._check_time(t)
         covering, upcoming = self.index.probe(lon, lat, t)
         at_utc = at if at.tzinfo is UTC else from_utc_seconds(t)
+        expected = self._expected(lon, lat, t, covering) if self._promising else ()
+        known = self.known_at
         if not covering:
             nxt = None if upcoming is None else self._next(*upcoming)
-            return Status(lon, lat, at_utc, False, (), None, nxt)
-        matches = tuple(self._match(z, i) for z, i in covering)
+            return Status(lon, lat, at_utc, False, (), None, nxt, expected, known)
+        matches = tuple(self._match(z, i, t) for z, i in covering)
         if len(matches) > 1:
             matches = tuple(sorted(matches, key=lambda m: (m.pause_id, m.part_id)))
         until = self._covered_until(t, covering)
-        return Status(lon, lat, at_utc, True, matches, until, None)
+        return Status(lon, lat, at_utc, True, matches, until, None, expected, known)
 
-    def _match(self, zone: int, interval: int) -> Match:
-        # Answers are immutable and the same for every question inside one interval, so each
-        # is built once (there are as many as the engine has intervals, a bounded number).
-        found = self._matches.get(interval)
+    def _match(self, zone: int, interval: int, t: int) -> Match:
+        # Answers are immutable and the same for every question inside one interval and
+        # version, so each is built once (a bounded number: intervals times versions).
+        version = self._about[zone].in_force(t).version
+        found = self._matches.get((interval, version))
         if found is None:
-            found = self._matches[interval] = self._new_match(zone, interval)
+            found = self._matches[(interval, version)] = self._new_match(zone, interval, t)
         return found
 
-    def _new_match(self, zone: int, interval: int) -> Match:
+    def _new_match(self, zone: int, interval: int, t: int) -> Match:
         about = self._about[zone]
+        version = about.in_force(t)
+        start, end = self.index.starts_py[interval], self.index.ends_py[interval]
+        part = about.part
         return Match(
             pause_id=about.pause_id,
             part_id=about.part_id,
             kind=about.kind,
             name=about.name,
-            version=about.version,
-            window_start=from_utc_seconds(self.index.starts_py[interval]),
-            window_end=from_utc_seconds(self.index.ends_py[interval]),
+            version=version.version,
+            window_start=from_utc_seconds(start),
+            window_end=from_utc_seconds(end),
             objectives=about.objectives,
             timezone=about.timezone,
+            version_announced_at=(
+                None if version.announced_at is None else from_utc_seconds(version.announced_at)
+            ),
+            status=part.status,
+            broken=tuple(b for b in part.broken if b.start < end and b.end > start),
+            movement=part.movement,
+            movement_rules=about.pause.spec.movement_rules,
         )
+
+    def _expected(
+        self, lon: float, lat: float, t: int, covering: Sequence[tuple[int, int]]
+    ) -> tuple[Expected, ...]:
+        covered_by = {(self.entries[z][0].id, self.entries[z][2].id) for z, _ in covering}
+        found: list[Expected] = []
+        for zone in self.index.zones_at(lon, lat):
+            if zone not in self._promising:
+                continue
+            about = self._about[zone]
+            part = about.part
+            promise = part.promise
+            if promise is None or (about.pause_id, part.id) in covered_by:
+                continue
+            for start, end in part.promised(t - 2 * 86_400, t + 2 * 86_400):
+                if start <= t < end:
+                    found.append(
+                        Expected(
+                            about.pause_id,
+                            part.id,
+                            about.kind,
+                            about.name,
+                            about.in_force(t).version,
+                            from_utc_seconds(start),
+                            from_utc_seconds(end),
+                            int(promise.duration.total_seconds()),
+                            promise.notice_hours,
+                            about.timezone,
+                        )
+                    )
+        return tuple(found)
 
     def _next(self, zone: int, interval: int) -> NextWindow:
         found = self._upcoming.get(interval)
@@ -295,4 +388,12 @@ def _as_seconds(times: npt.ArrayLike) -> IntArray:
     return array.astype(np.int64)
 
 
-__all__ = ["BatchStatus", "CoverageEngine", "FloatArray", "Match", "NextWindow", "Status"]
+__all__ = [
+    "BatchStatus",
+    "CoverageEngine",
+    "Expected",
+    "FloatArray",
+    "Match",
+    "NextWindow",
+    "Status",
+]

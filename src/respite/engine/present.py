@@ -6,13 +6,17 @@ the command line, the API and the map always say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from respite.engine.coverage import Match, NextWindow, Status
+from respite.engine.coverage import Expected, Match, NextWindow, Status
 from respite.engine.route import RouteCheck, Stretch
-from respite.pauses.model import Text
+from respite.pauses.model import MovementRule, Text
+from respite.pauses.movement import MovementSpec
+from respite.pauses.parts import FOREVER, BrokenReport
+from respite.schedule import from_utc_seconds
 
 
 def iso_utc(moment: datetime) -> str:
@@ -36,7 +40,97 @@ def describe_time(moment: datetime, tz: str | None) -> str:
 
 
 def _text(text: Text) -> dict[str, str | None]:
-    return {"en": text.en, "ar": text.ar}
+    # en and ar are always present (ar may be null: the map and older clients read both).
+    return {"en": text.en, "ar": text.ar, **text.languages}
+
+
+def _maybe_utc(moment: datetime | None) -> str | None:
+    return None if moment is None else iso_utc(moment)
+
+
+def movement_to_json(movement: MovementSpec | None) -> dict[str, Any] | None:
+    if movement is None:
+        return None
+    return {
+        **movement.model_dump(mode="json", exclude={"text"}),
+        "text": None if movement.text is None else _text(movement.text),
+        "summary": movement.describe(),
+    }
+
+
+def movement_line(match: Match) -> str | None:
+    """The part's movement rules in one English line, else the pause's old free-text ones."""
+    return movement_summary(match.movement, match.movement_rules)
+
+
+def movement_summary(movement: MovementSpec | None, rules: Sequence[MovementRule]) -> str | None:
+    if movement is not None:
+        return movement.describe()
+    if rules:
+        return " ".join(rule.text.en for rule in rules)
+    return None
+
+
+def broken_line(report: BrokenReport, tz: str) -> str:
+    when = describe_time(from_utc_seconds(report.reported_at), tz)
+    return f"announced, but reported broken on {when} by {report.reported_by} ({report.source})"
+
+
+def expected_line(expected: Expected) -> str:
+    """ "A window of 4 h is expected on this day between 06:00 and 18:00 ..."."""
+    tz = ZoneInfo(expected.timezone)
+    hours = expected.duration_s / 3600
+    length = f"{hours:g} h" if hours >= 1 else f"{expected.duration_s // 60} min"
+    return (
+        f"a window of {length} is expected on this day between "
+        f"{expected.span_start.astimezone(tz):%H:%M} and {expected.span_end.astimezone(tz):%H:%M} "
+        f"({expected.timezone}); its time is announced {expected.notice_hours:g} hours before"
+    )
+
+
+def match_notes(match: Match) -> list[str]:
+    """Plain lines that go under a match: version, broken reports, movement."""
+    announced = (
+        ""
+        if match.version_announced_at is None
+        else f", announced {describe_time(match.version_announced_at, match.timezone)}"
+    )
+    lines = [f"version {match.version}{announced}"]
+    lines += [broken_line(report, match.timezone) for report in match.broken]
+    movement = movement_line(match)
+    if movement:
+        lines.append(f"movement: {movement}")
+    return lines
+
+
+def broken_to_json(report: BrokenReport) -> dict[str, Any]:
+    return {
+        "from": iso_utc(from_utc_seconds(report.start)),
+        "to": None if report.end >= FOREVER else iso_utc(from_utc_seconds(report.end)),
+        "reported_by": report.reported_by,
+        "reported_at": iso_utc(from_utc_seconds(report.reported_at)),
+        "source": report.source,
+        "version": report.version,
+    }
+
+
+def expected_to_json(expected: Expected) -> dict[str, Any]:
+    return {
+        "status": "expected",
+        "id": expected.pause_id,
+        "part": expected.part_id,
+        "kind": expected.kind.value,
+        "name": _text(expected.name),
+        "version": expected.version,
+        "between_start": iso_utc(expected.span_start),
+        "between_end": iso_utc(expected.span_end),
+        "between_start_local": iso_local(expected.span_start, expected.timezone),
+        "between_end_local": iso_local(expected.span_end, expected.timezone),
+        "duration_s": expected.duration_s,
+        "notice_hours": expected.notice_hours,
+        "timezone": expected.timezone,
+        "message": expected_line(expected),
+    }
 
 
 def match_to_json(match: Match) -> dict[str, Any]:
@@ -46,6 +140,12 @@ def match_to_json(match: Match) -> dict[str, Any]:
         "kind": match.kind.value,
         "name": _text(match.name),
         "version": match.version,
+        "version_announced_at": _maybe_utc(match.version_announced_at),
+        "status": "broken" if match.broken else "covered",
+        "part_status": match.status.value,
+        "broken": [broken_to_json(report) for report in match.broken],
+        "movement": movement_to_json(match.movement),
+        "movement_summary": movement_line(match),
         "window_start": iso_utc(match.window_start),
         "window_end": iso_utc(match.window_end),
         "window_end_local": iso_local(match.window_end, match.timezone),
@@ -89,6 +189,8 @@ def status_to_json(status: Status) -> dict[str, Any]:
         "pauses": [match_to_json(m) for m in status.matches],
         "covered_until": None if status.covered_until is None else iso_utc(status.covered_until),
         "next_window": next_window_to_json(status.next_window),
+        "expected": [expected_to_json(e) for e in status.expected],
+        "known_at": _maybe_utc(status.known_at),
     }
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -47,7 +47,8 @@ from respite.feeds.hxl import (
     part_occurrences,
     pick,
 )
-from respite.pauses.model import PauseKind
+from respite.pauses.model import PartStatus, PauseKind
+from respite.pauses.movement import MovementSpec
 from respite.pauses.resolve import Part, Pause, PauseVersion
 from respite.schedule import from_utc_seconds
 
@@ -158,6 +159,12 @@ def pause_alerts(
         for part in version.parts:
             old = live.get(part.id, [])
             current = new.setdefault(part.id, [])
+            if version.version == 1 and part.status is PartStatus.CANCELLED:
+                # Recorded as cancelled from the start: its windows are announced as cancelled.
+                announced = replace(part, status=PartStatus.ANNOUNCED)
+                for start, end in part_occurrences(announced, lo, hi):
+                    alerts.append(make(part, start, end, "Cancel", ()))
+                continue
             for start, end in part_occurrences(part, lo, hi):
                 hits = [o for o in old if _overlaps(o.start, o.end, start, end)]
                 same = [o for o in hits if _unchanged(o, part, start, end)]
@@ -311,7 +318,8 @@ class _Maker:
         if amendment and msg != "Alert":
             lines.append(f"{words['change']}: {pick(amendment.summary, lang)}")
         lines.append(f"{words['sources']}: " + "; ".join(s.title for s in spec.sources))
-        rules = [pick(r.text, lang) for r in spec.movement_rules]
+        rules = [] if part.movement is None else [_movement(part.movement, lang)]
+        rules += [pick(r.text, lang) for r in spec.movement_rules]
         if spec.notice and spec.notice.text:
             rules.append(pick(spec.notice.text, lang))
         return CapInfo(
@@ -325,6 +333,14 @@ class _Maker:
 
     def _local(self, seconds: int) -> str:
         return from_utc_seconds(seconds).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _movement(movement: MovementSpec, lang: str) -> str:
+    """The part's movement rules: its own text in ``lang`` if given, and the structured line."""
+    line = movement.describe()
+    if movement.text is not None and lang != "en" and movement.text.get(lang):
+        return f"{movement.text.get(lang)} ({line})"
+    return line + ("" if line.endswith(")") else ".")
 
 
 def cap_polygons(zone: BaseGeometry, max_points: int = MAX_POLYGON_POINTS) -> tuple[Ring, ...]:

@@ -44,6 +44,8 @@ def part_feature(
         "part_id": part.id,
         "kind": pause.kind.value,
         "status": version.status.value,
+        "part_status": part.status.value,
+        "visibility": version.visibility.value,
         "version": version.version,
         "name_en": spec.name.en,
         "name_ar": spec.name.ar,
@@ -52,6 +54,7 @@ def part_feature(
         "timezone": pause.timezone,
         "windows": [_window(w) for w in part.windows],
         "approximation": part.zone_spec.approximation,
+        "movement": None if part.movement is None else part.movement.describe(),
         "sources": [s.model_dump(mode="json", exclude_none=True) for s in spec.sources],
     }
     if lo is not None and hi is not None:

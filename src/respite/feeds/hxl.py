@@ -206,8 +206,8 @@ def objective_line(objective: Objective, language: str = "en") -> str:
 
 
 def pick(text: Text, language: str) -> str:
-    """The text in ``language`` ("en" or "ar"), falling back to English."""
-    return (text.ar or text.en) if language == "ar" else text.en
+    """The text in ``language`` (any tag given), falling back to English."""
+    return text.get(language) or text.en
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -5,10 +5,17 @@ Recurring windows keep their RRULE with DTSTART;TZID in the pause's zone, so a c
 5545 way: whole occurrences as EXDATE, a cut-off tail as a new UNTIL, and a partly removed
 occurrence as EXDATE plus a one-off VEVENT for what is left. SEQUENCE is the pause version
 minus one, so calendar clients replace the older copy.
+
+History: an amendment changes a part from its effective time only, so what a part was before
+(its eras) is written as one-off VEVENTs, and its current windows from the amendment on. A
+cancelled part's windows are STATUS:CANCELLED (calendar clients then drop them), a draft's
+TENTATIVE; a confidential pause is CLASS:CONFIDENTIAL (only written when asked for). One pause
+that cannot be written is left out (and logged) rather than breaking the whole calendar.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,19 +23,16 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from respite.pauses.model import PauseStatus
+from respite.errors import RespiteError
+from respite.pauses.model import PartStatus
+from respite.pauses.parts import BEGINNING, Era
 from respite.pauses.resolve import FOREVER, Part, Pause, PauseVersion
 from respite.schedule import IntervalSet, OneOffWindow, RecurringWindow, from_utc_seconds
 
 PRODID = "-//Respite//Humanitarian pauses//EN"
 UID_DOMAIN = "respite.pauses"
-_STATUS = {
-    PauseStatus.DRAFT: "TENTATIVE",
-    PauseStatus.ANNOUNCED: "CONFIRMED",
-    PauseStatus.SUSPENDED: "CONFIRMED",
-    PauseStatus.ENDED: "CONFIRMED",
-    PauseStatus.CANCELLED: "CANCELLED",
-}
+_STATUS = {PartStatus.DRAFT: "TENTATIVE", PartStatus.CANCELLED: "CANCELLED"}
+_log = logging.getLogger(__name__)
 
 
 def pauses_to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) -> bytes:
@@ -40,7 +44,12 @@ def pauses_to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) ->
     calendar.add("x-wr-calname", "Respite humanitarian pauses")
     stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     for pause in pauses:
-        for event in pause_events(pause, pause.latest, stamp=stamp):
+        try:
+            events = pause_events(pause, pause.latest, stamp=stamp)
+        except (RespiteError, ValueError) as error:
+            _log.warning("pause %s left out of the calendar: %s", pause.id, error)
+            continue
+        for event in events:
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
@@ -49,13 +58,62 @@ def pauses_to_ical(pauses: Iterable[Pause], *, stamp: datetime | None = None) ->
 def pause_events(pause: Pause, version: PauseVersion, *, stamp: datetime) -> list[Event]:
     events: list[Event] = []
     for part in version.parts:
+        rewritten = _history_rewritten(part)
+        if rewritten:
+            uid = f"{pause.id}.{part.id}.history@{UID_DOMAIN}"
+            base = _base_event(pause, version, part, uid, stamp)
+            events.extend(_history_events(base, part.earlier, pause))
+        current = _as_written(part, cut_before_since=rewritten)
         for n, window in enumerate(part.windows):
             uid = f"{pause.id}.{part.id}.{n}@{UID_DOMAIN}"
             base = _base_event(pause, version, part, uid, stamp)
             if isinstance(window, OneOffWindow):
-                events.extend(_one_off(base, window, part, pause.timezone))
+                events.extend(_one_off(base, window, current, pause.timezone))
             else:
-                events.extend(_recurring(base, window, part))
+                events.extend(_recurring(base, window, current))
+    return events
+
+
+def _history_rewritten(part: Part) -> bool:
+    """Whether the part's current windows, read from the beginning, would say something else
+    about the time before its last amendment than was said then (the lapse: an extension
+    must not cover 1-2 Jul). Usually they agree (an extension only moves the end), and then
+    the current windows alone are written, as one event."""
+    if not part.earlier:
+        return False
+    lo = part.first_start()
+    if part.since <= lo:
+        return True
+    as_if_always = replace(part, since=BEGINNING, earlier=(), status=PartStatus.ANNOUNCED)
+    return part.coverage(lo, part.since) != as_if_always.current_coverage(lo, part.since)
+
+
+def _as_written(part: Part, *, cut_before_since: bool) -> Part:
+    """The current state, cut before ``since`` when history is written apart; a
+    cancellation's own cut lifted so that the cancelled windows are written, CANCELLED."""
+    removed = list(part.removed)
+    if part.status is PartStatus.CANCELLED:
+        removed = [(s, e) for s, e in removed if not (e >= FOREVER and s >= part.since)]
+    if not cut_before_since:
+        return replace(part, removed=tuple(removed), since=BEGINNING)
+    if part.since > BEGINNING:
+        removed.append((BEGINNING, part.since))
+    return replace(part, removed=tuple(removed))
+
+
+def _history_events(base: Event, eras: Sequence[Era], pause: Pause) -> list[Event]:
+    """What the part's earlier states covered, merged (a truce extended twice is one event)."""
+    tz = ZoneInfo(pause.timezone)
+    covered = IntervalSet.empty()
+    for era in eras:
+        covered = covered | era.coverage(max(era.start, BEGINNING + 1), era.end)
+    events = []
+    for k, (s, e) in enumerate(covered):
+        event = base.copy() if k == 0 else _renamed(base, k)
+        event["status"] = "CONFIRMED"
+        event.add("dtstart", from_utc_seconds(s).astimezone(tz))
+        event.add("dtend", from_utc_seconds(e).astimezone(tz))
+        events.append(event)
     return events
 
 
@@ -66,7 +124,9 @@ def _base_event(
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("sequence", version.version - 1)
-    event.add("status", _STATUS[version.status])
+    event.add("status", _STATUS.get(part.status, "CONFIRMED"))
+    if not version.is_public:
+        event.add("class", "CONFIDENTIAL")
     name = part.name or pause.spec.name
     event.add("summary", f"{pause.spec.name.en} - {name.en}" if part.name else name.en)
     description = [pause.spec.summary.en if pause.spec.summary else pause.spec.name.en]
@@ -113,13 +173,42 @@ def _one_off(base: Event, window: OneOffWindow, part: Part, tz_name: str) -> lis
     return events
 
 
+def _from_since(window: RecurringWindow, part: Part) -> RecurringWindow | None:
+    """The window restarted at its first occurrence not over before ``since`` (None if none
+    is left), so that the time before an amendment is not written as a list of EXDATEs."""
+    if part.since <= BEGINNING or part.since <= window.first_start():
+        return window
+    done = [o for o in window.occurrences(window.first_start(), part.since) if o.end <= part.since]
+    if not done:
+        return window
+    after = window.occurrences(part.since, part.since + 400 * 86_400)
+    if not after:
+        return None
+    rule = window.rule
+    if rule.count is not None:
+        if rule.count <= len(done):
+            return None
+        rule = replace(rule, count=rule.count - len(done))
+    first_date = after[0].local_date
+    exdates = frozenset(d for d in window.exdates if d >= first_date)
+    return replace(window, first_date=first_date, rule=rule, exdates=exdates)
+
+
 def _recurring(base: Event, window: RecurringWindow, part: Part) -> list[Event]:
     tz = ZoneInfo(window.timezone)
+    restarted = _from_since(window, part)
+    if restarted is None:
+        return []
+    window = restarted
     rule = window.rule
     removed = _removed(part)
     tail = min((s for s, e in part.removed if e >= FOREVER), default=None)
     first = window.first_start()
     last = window.last_end()
+    if tail is not None and tail <= first:
+        # Cut before its first occurrence (a part cancelled or postponed before it began):
+        # nothing of this window is left to write.
+        return []
     if tail is not None and (last is None or tail < last):
         # A cut-off tail becomes UNTIL just before the cut; a straddling occurrence is
         # handled below with the other partial ones.

@@ -12,20 +12,17 @@ offset (or ``Z``) are absolute. Stored and exported times are always UTC.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    HttpUrl,
-    model_validator,
-)
+from pydantic import Field, HttpUrl, model_validator
 
 from respite.errors import FieldProblem
+from respite.pauses.movement import MovementSpec
+from respite.pauses.text import Text
+from respite.pauses.timing import AnnouncedLaterSpec, WindowSpec
+from respite.pauses.zones import CircleSpec, CorridorSpec, ZoneSpec
 from respite.validation import Strict
 
 FORMAT_ID = "respite-pauses/1"
@@ -48,13 +45,42 @@ class PauseKind(StrEnum):
 
 
 class PauseStatus(StrEnum):
-    """The recorded status of a version (whether a window is open *now* is derived)."""
+    """A version's status, derived from its parts' (:func:`respite.pauses.status.derive`).
+
+    ``draft`` and ``cancelled`` pauses never answer covered. Whether a window is open *now*
+    is a separate, derived question.
+    """
+
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    PARTIALLY_SUSPENDED = "partially_suspended"
+    PARTIALLY_POSTPONED = "partially_postponed"
+    SUSPENDED = "suspended"
+    POSTPONED = "postponed"
+    BROKEN = "broken"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class PartStatus(StrEnum):
+    """One part's status; ``ended`` and ``cancelled`` are final (no amendment after them)."""
 
     DRAFT = "draft"
     ANNOUNCED = "announced"
     SUSPENDED = "suspended"
+    POSTPONED = "postponed"
+    BROKEN = "broken"
     ENDED = "ended"
     CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (PartStatus.ENDED, PartStatus.CANCELLED)
+
+
+class Visibility(StrEnum):
+    CONFIDENTIAL = "confidential"
+    PUBLIC = "public"
 
 
 class AmendmentAction(StrEnum):
@@ -65,6 +91,10 @@ class AmendmentAction(StrEnum):
     END = "end"
     CANCEL = "cancel"
     REPLACE_PARTS = "replace_parts"
+    POSTPONE = "postpone"
+    REPORT_BROKEN = "report_broken"
+    ANNOUNCE_WINDOW = "announce_window"
+    PUBLISH = "publish"
 
 
 class ObjectiveKind(StrEnum):
@@ -78,13 +108,6 @@ class ObjectiveKind(StrEnum):
     OTHER = "other"
 
 
-class Text(Strict):
-    """A text in English and (where known) Arabic."""
-
-    en: Annotated[str, Field(min_length=1, max_length=2000)]
-    ar: Annotated[str | None, Field(default=None, min_length=1, max_length=2000)] = None
-
-
 class Source(Strict):
     """Where a fact comes from; every pause and amendment cites one."""
 
@@ -95,195 +118,31 @@ class Source(Strict):
     note: str | None = None
 
 
-# -- times -------------------------------------------------------------------------------------
-
-_DURATION = re.compile(
-    r"^(?:P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?"
-    r"|(?:(?P<hh>\d+)h)?\s*(?:(?P<mm>\d+)m(?:in)?)?)$"
-)
-
-
-def parse_duration(value: object) -> timedelta:
-    """``PT4H``, ``P1DT2H``, ``4h``, ``90m``, ``4h30m`` or a number of seconds."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected a duration such as 'PT4H' or '4h'")
-    match = _DURATION.match(value.strip())
-    if match is None or not any(match.groupdict().values()):
-        raise ValueError(f"{value!r} is not a duration; write e.g. 'PT4H', '9h' or '90m'")
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(
-        days=parts.get("d", 0),
-        hours=parts.get("h", 0) + parts.get("hh", 0),
-        minutes=parts.get("m", 0) + parts.get("mm", 0),
-        seconds=parts.get("s", 0),
-    )
-
-
-def _positive_duration(value: timedelta) -> timedelta:
-    if value <= timedelta(0):
-        raise ValueError("duration must be longer than zero")
-    if value > timedelta(days=7):
-        raise ValueError("duration longer than 7 days; use a one-off window instead")
-    return value
-
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(parse_duration),
-    AfterValidator(_positive_duration),
-    Field(json_schema_extra={"type": "string", "examples": ["PT4H", "9h"]}),
-]
-
-
-def _wall_clock(value: object) -> object:
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        hours, minutes = value.strip().split(":")
-        return time(int(hours), int(minutes))
-    # YAML 1.1 reads an unquoted 10:00 as the sexagesimal integer 600 (minutes).
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return time(value // 60, value % 60)
-    return value
-
-
-WallClock = Annotated[time, BeforeValidator(_wall_clock)]
-
-
-class WindowSpec(Strict):
-    """A time window: one-off (``start``/``end``) or recurring (``start_time`` + ``rrule``).
-
-    One-off: ``start`` and ``end`` date-times; ``end: null`` or ``until_further_notice: true``
-    for an open end. Recurring: ``start_time`` (local wall clock), ``duration`` (exact, as in
-    RFC 5545 DURATION) or ``end_time`` (same or next day), ``first_date``, ``rrule`` (subset of
-    RFC 5545: FREQ=DAILY|WEEKLY, INTERVAL, BYDAY, COUNT, UNTIL; no COUNT/UNTIL means until
-    further notice), ``exdates`` (local dates to skip).
-    """
-
-    start: datetime | None = None
-    end: datetime | None = None
-    until_further_notice: bool = False
-    start_time: WallClock | None = None
-    end_time: WallClock | None = None
-    duration: Duration | None = None
-    first_date: date | None = None
-    rrule: Annotated[str | None, Field(max_length=300)] = None
-    exdates: tuple[date, ...] = ()
-    timezone: str | None = None
-    note: str | None = None
-
-    @property
-    def is_recurring(self) -> bool:
-        return self.start_time is not None
-
-    @model_validator(mode="after")
-    def _one_shape(self) -> Self:
-        if self.start is not None and self.start_time is not None:
-            raise ValueError("give either start/end (one-off) or start_time (recurring), not both")
-        if self.start is None and self.start_time is None:
-            raise ValueError("a window needs 'start' (one-off) or 'start_time' (recurring)")
-        problem = self._one_off_problem() if self.start is not None else self._recurring_problem()
-        if problem:
-            raise FieldProblem(*problem)
-        return self
-
-    def _one_off_problem(self) -> tuple[str, str] | None:
-        recurring_only = {"end_time", "duration", "first_date", "rrule"}
-        extra = sorted(n for n in recurring_only if getattr(self, n) is not None)
-        if extra:
-            return extra[0], f"{', '.join(extra)} belong to recurring windows (start_time)"
-        if self.end is None and not self.until_further_notice:
-            return "end", "one-off window needs 'end' or 'until_further_notice: true'"
-        if self.end is not None and self.until_further_notice:
-            return "until_further_notice", "'end' and 'until_further_notice' contradict each other"
-        if self.exdates:
-            return "exdates", "exdates only apply to recurring windows"
-        return None
-
-    def _recurring_problem(self) -> tuple[str, str] | None:
-        if self.end is not None:
-            return "end", "recurring windows use end_time or duration, not end"
-        if (self.duration is None) == (self.end_time is None):
-            return "duration", "recurring window needs exactly one of duration or end_time"
-        if self.first_date is None:
-            return "first_date", "recurring window needs first_date (the first day it applies)"
-        if self.rrule is None:
-            return "rrule", "recurring window needs rrule, e.g. 'FREQ=DAILY;COUNT=4'"
-        bounded = re.search(r"(COUNT|UNTIL)=", self.rrule.upper())
-        if self.until_further_notice and bounded:
-            return "until_further_notice", "until_further_notice contradicts COUNT/UNTIL in rrule"
-        return None
-
-
-# -- zones -------------------------------------------------------------------------------------
-
-
-class CorridorSpec(Strict):
-    """A road or line with a width; ``road`` names a shipped road, ``line`` is GeoJSON."""
-
-    road: str | None = None
-    line: dict[str, Any] | None = None
-    width_m: Annotated[float, Field(gt=0, le=100_000)]
-    direction: str | None = None
-
-    @model_validator(mode="after")
-    def _one_line(self) -> Self:
-        if (self.road is None) == (self.line is None):
-            raise FieldProblem(
-                "road", "corridor needs exactly one of 'road' (a shipped road id) or 'line'"
-            )
-        return self
-
-
-class CircleSpec(Strict):
-    lon: Annotated[float, Field(ge=-180, le=180)]
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    radius_m: Annotated[float, Field(gt=0, le=100_000)]
-
-
-class ZoneSpec(Strict):
-    """Where: exactly one of the forms below (a union is written as several parts)."""
-
-    geometry: dict[str, Any] | None = None
-    governorates: tuple[str, ...] | None = None
-    blocks: tuple[int, ...] | None = None
-    corridor: CorridorSpec | None = None
-    circle: CircleSpec | None = None
-    approximation: str | None = Field(
-        default=None, description="How this zone approximates the announced area, if it does"
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Self:
-        forms = [
-            name
-            for name in ("geometry", "governorates", "blocks", "corridor", "circle")
-            if getattr(self, name) is not None
-        ]
-        if len(forms) != 1:
-            raise ValueError(
-                "zone needs exactly one of geometry, governorates, blocks, corridor, circle"
-                + (f" (got {', '.join(forms)})" if forms else "")
-            )
-        if self.governorates is not None and not self.governorates:
-            raise FieldProblem("governorates", "governorates must list at least one pcode or name")
-        if self.blocks is not None and not self.blocks:
-            raise FieldProblem("blocks", "blocks must list at least one block number")
-        return self
-
-
 # -- the pause ---------------------------------------------------------------------------------
 
 
 class PartSpec(Strict):
-    """One zone with its windows (the polio campaign had three, on consecutive days)."""
+    """One zone with its windows (the polio campaign had three, on consecutive days).
+
+    A part promised without times has ``announced_later`` and may have no ``windows`` yet.
+    """
 
     id: Identifier
     name: Text | None = None
     zone: ZoneSpec
-    windows: Annotated[tuple[WindowSpec, ...], Field(min_length=1, max_length=500)]
+    windows: Annotated[tuple[WindowSpec, ...], Field(max_length=500)] = ()
+    announced_later: AnnouncedLaterSpec | None = None
+    movement: MovementSpec | None = None
+
+    @model_validator(mode="after")
+    def _has_times(self) -> Self:
+        if not self.windows and self.announced_later is None:
+            raise FieldProblem(
+                "windows",
+                "a part needs at least one window (or an 'announced_later' promise when its "
+                "times are to be announced)",
+            )
+        return self
 
 
 class Achievement(Strict):
@@ -324,8 +183,19 @@ class NoticeRule(Strict):
     text: Text | None = None
 
 
+class BrokenSpan(Strict):
+    """The time a ``report_broken`` concerns (default: the window open at effective_at)."""
+
+    start: datetime
+    end: datetime | None = None
+
+
 class Amendment(Strict):
-    """A change that makes a new version; ``effective_at`` is when it took effect."""
+    """A change that makes a new version; ``effective_at`` is when it took effect.
+
+    ``announced_at`` (default ``effective_at``) is when it became known: the "as known at"
+    timeline. Part-level actions take ``parts`` (default: every part that is not final).
+    """
 
     version: Annotated[int, Field(ge=2)]
     action: AmendmentAction
@@ -334,33 +204,90 @@ class Amendment(Strict):
     until: datetime | None = None
     parts: tuple[Identifier, ...] | None = None
     new_parts: tuple[PartSpec, ...] | None = None
+    #: postpone: the part's new windows; announce_window: the one window announced
+    windows: Annotated[tuple[WindowSpec, ...] | None, Field(min_length=1, max_length=500)] = None
+    #: postpone: the new first day of the part's windows (they move by whole days)
+    first_date: CalendarDate | None = None
+    reported_by: Annotated[str | None, Field(min_length=1, max_length=300)] = None
+    reported_at: datetime | None = None
+    span: BrokenSpan | None = None
     summary: Text
     source: Source
 
     @model_validator(mode="after")
     def _fields_for_action(self) -> Self:
         action = self.action
+        problem = _action_problem(self)
+        if problem is not None:
+            raise FieldProblem(*problem)
         if action in (AmendmentAction.EXTEND, AmendmentAction.SHORTEN) and self.until is None:
             raise FieldProblem("until", f"{action.value} needs 'until' (the new end)")
         if action is AmendmentAction.REPLACE_PARTS and not self.new_parts:
             raise FieldProblem("new_parts", "replace_parts needs 'new_parts'")
         if action is not AmendmentAction.REPLACE_PARTS and self.new_parts is not None:
             raise FieldProblem("new_parts", "'new_parts' is only for replace_parts")
-        if action in (AmendmentAction.RESUME, AmendmentAction.END, AmendmentAction.CANCEL) and (
-            self.until is not None
-        ):
+        if action in _AT_ONCE and self.until is not None:
             raise FieldProblem(
                 "until", f"{action.value} takes effect at effective_at; remove 'until'"
             )
         return self
 
 
+#: Actions that take effect at effective_at with no end of their own.
+_AT_ONCE = frozenset(
+    {
+        AmendmentAction.RESUME,
+        AmendmentAction.END,
+        AmendmentAction.CANCEL,
+        AmendmentAction.POSTPONE,
+        AmendmentAction.REPORT_BROKEN,
+        AmendmentAction.ANNOUNCE_WINDOW,
+        AmendmentAction.PUBLISH,
+    }
+)
+
+
+def _action_problem(amendment: Amendment) -> tuple[str, str] | None:
+    """The field a part-level action lacks or must not have, and why."""
+    action, name = amendment.action, amendment.action.value
+    windows_for = (AmendmentAction.POSTPONE, AmendmentAction.ANNOUNCE_WINDOW)
+    if amendment.windows is not None and action not in windows_for:
+        return "windows", f"'windows' is for postpone and announce_window, not {name}"
+    if amendment.first_date is not None and action is not AmendmentAction.POSTPONE:
+        return "first_date", f"'first_date' is for postpone, not {name}"
+    if amendment.first_date is not None and amendment.windows is not None:
+        return "first_date", "postpone takes new 'windows' or a new 'first_date', not both"
+    if action is AmendmentAction.ANNOUNCE_WINDOW:
+        if amendment.windows is None or len(amendment.windows) != 1:
+            return "windows", "announce_window records exactly one window (one amendment each)"
+        if amendment.parts is None or len(amendment.parts) != 1:
+            return "parts", "announce_window names the one part the window is for"
+        if amendment.announced_at is None:
+            return "announced_at", "announce_window needs 'announced_at' (the notice is checked)"
+    broken_only = ("reported_by", "reported_at", "span")
+    if action is AmendmentAction.REPORT_BROKEN:
+        if amendment.reported_by is None:
+            return "reported_by", "report_broken needs 'reported_by' (who reported it)"
+        if amendment.reported_at is None:
+            return "reported_at", "report_broken needs 'reported_at' (when it was reported)"
+    else:
+        for field in broken_only:
+            if getattr(amendment, field) is not None:
+                return field, f"'{field}' is for report_broken, not {name}"
+    if action is AmendmentAction.PUBLISH and amendment.parts is not None:
+        return "parts", "publish applies to the whole pause; remove 'parts'"
+    return None
+
+
 class PauseSpec(Strict):
     id: Identifier
     name: Text
     kind: PauseKind
+    #: version 1's status; later ones derive from the parts (draft/cancelled: never covered)
     status: PauseStatus = PauseStatus.ANNOUNCED
-    published: bool = True
+    #: kept for old files; ``visibility`` says the same and wins when both are given
+    published: bool | None = None
+    visibility: Visibility | None = None
     timezone: str = "UTC"
     announced_at: datetime | None = None
     summary: Text | None = None
@@ -373,8 +300,27 @@ class PauseSpec(Strict):
     amendments: tuple[Amendment, ...] = ()
     tags: tuple[str, ...] = ()
 
+    @property
+    def first_visibility(self) -> Visibility:
+        """Version 1's visibility (from ``visibility``, else the old ``published`` flag)."""
+        if self.visibility is not None:
+            return self.visibility
+        return Visibility.CONFIDENTIAL if self.published is False else Visibility.PUBLIC
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.status not in _FIRST_STATUSES:
+            raise FieldProblem(
+                "status",
+                f"a first version is {', '.join(sorted(s.value for s in _FIRST_STATUSES))}; "
+                f"{self.status.value} comes from amendments to its parts",
+            )
+        if (
+            self.visibility is not None
+            and self.published is not None
+            and self.published != (self.visibility is Visibility.PUBLIC)
+        ):
+            raise FieldProblem("published", "'published' contradicts 'visibility'; keep one")
         part_ids = [part.id for part in self.parts]
         if len(set(part_ids)) != len(part_ids):
             raise FieldProblem("parts", "part ids must be unique within a pause")
@@ -397,6 +343,18 @@ class PauseSpec(Strict):
         return self
 
 
+_FIRST_STATUSES = frozenset(
+    {
+        PauseStatus.DRAFT,
+        PauseStatus.ANNOUNCED,
+        PauseStatus.SUSPENDED,
+        PauseStatus.POSTPONED,
+        PauseStatus.ENDED,
+        PauseStatus.CANCELLED,
+    }
+)
+
+
 class PauseFile(Strict):
     format: Literal["respite-pauses/1"]
     scenario: str | None = None
@@ -412,3 +370,34 @@ class PauseFile(Strict):
                 "pauses", f"pause ids must be unique; repeated: {', '.join(duplicates)}"
             )
         return self
+
+
+__all__ = [
+    "FORMAT_ID",
+    "Achievement",
+    "Amendment",
+    "AmendmentAction",
+    "BrokenSpan",
+    "CalendarDate",
+    "CircleSpec",
+    "CorridorSpec",
+    "FieldProblem",
+    "Identifier",
+    "MovementRule",
+    "NoticeRule",
+    "Objective",
+    "ObjectiveKind",
+    "PartSpec",
+    "PartStatus",
+    "Parties",
+    "PauseFile",
+    "PauseKind",
+    "PauseSpec",
+    "PauseStatus",
+    "Source",
+    "Strict",
+    "Text",
+    "Visibility",
+    "WindowSpec",
+    "ZoneSpec",
+]

@@ -238,7 +238,7 @@ def _insert(
         id=spec.id,
         owner_organisation_id=owner_org_id,
         current_version=len(pause.versions),
-        published=spec.published,
+        published=pause.is_public,
         kind=spec.kind,
         status=pause.latest.status,
         created_at=now,
@@ -301,7 +301,7 @@ def _add_version(
         expected=expected,
         subject=f"pause {row.id!r}",
         values={
-            "published": pause.spec.published,
+            "published": pause.is_public,
             "kind": pause.spec.kind,
             "status": pause.latest.status,
             "updated_at": now,

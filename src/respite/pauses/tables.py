@@ -37,6 +37,10 @@ class VersionAction(enum.StrEnum):
     CANCEL = "cancel"
     REPLACE_PARTS = "replace_parts"
     EDIT = "edit"
+    POSTPONE = "postpone"
+    REPORT_BROKEN = "report_broken"
+    ANNOUNCE_WINDOW = "announce_window"
+    PUBLISH = "publish"
 
 
 class PauseRow(VersionedRecord, Base):

@@ -7,12 +7,12 @@ overwrite each other: the second gets 412 and re-reads.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from shapely import union_all
 from sqlalchemy.orm import Session
 
@@ -23,12 +23,14 @@ from respite.httpkit.policy import Action, Principal, allowed, require
 from respite.pauses.model import (
     Amendment,
     AmendmentAction,
+    BrokenSpan,
     PartSpec,
     PauseKind,
     PauseSpec,
     PauseStatus,
     Source,
     Text,
+    WindowSpec,
 )
 from respite.pauses.resolve import Pause, resolve_pause
 from respite.pauses.service import (
@@ -40,6 +42,8 @@ from respite.pauses.service import (
     list_versions,
 )
 from respite.pauses.tables import PauseRow, PauseVersionRow
+from respite.pauses.text import language_problems
+from respite.pauses.versions import version_life
 from respite.schedule import from_utc_seconds, utc_seconds
 from respite.validation import Strict, problems_from_pydantic
 
@@ -55,6 +59,11 @@ class AmendmentRequest(Strict):
     until: datetime | None = None
     parts: tuple[str, ...] | None = None
     new_parts: tuple[PartSpec, ...] | None = None
+    windows: tuple[WindowSpec, ...] | None = None
+    first_date: date | None = None
+    reported_by: str | None = None
+    reported_at: datetime | None = None
+    span: BrokenSpan | None = None
     summary: Text
     source: Source
 
@@ -148,11 +157,20 @@ def _as_sent(error: InvalidInput, prefix: str) -> InvalidInput:
     return InvalidInput(moved)
 
 
-def _spec(body: dict[str, Any]) -> PauseSpec:
+def _spec(body: dict[str, Any], request: Request) -> PauseSpec:
     try:
-        return PauseSpec.model_validate(body)
+        spec = PauseSpec.model_validate(body)
     except ValidationError as error:
         raise InvalidInput(problems_from_pydantic(error)) from None
+    _languages_required(spec, request)
+    return spec
+
+
+def _languages_required(model: BaseModel, request: Request, where: str = "") -> None:
+    required = request.app.state.settings.required_languages
+    problems = language_problems(model, required, where)
+    if problems:
+        raise InvalidInput(problems)
 
 
 # -- endpoints ---------------------------------------------------------------------------------
@@ -167,7 +185,7 @@ def create(
 ) -> dict[str, Any]:
     """Record a new pause (coordinator or admin); its owner is the caller's organisation."""
     principal = require(caller, Action.CREATE_PAUSE)
-    spec = _spec(body)
+    spec = _spec(body, request)
     with unit_of_work(request) as session:
         row = create_pause(
             session,
@@ -235,7 +253,7 @@ def edit(
 ) -> dict[str, Any]:
     """Correct the record (typo, source, achieved counts, publishing); not for events."""
     expected = expected_version(if_match)
-    spec = _spec(body)
+    spec = _spec(body, request)
     if spec.id != pause_id:
         raise InvalidInput(f"the body is pause {spec.id!r}, not {pause_id!r}", location="id")
     with unit_of_work(request) as session:
@@ -275,6 +293,7 @@ def amend(
             amendment = Amendment(version=len(base.amendments) + 2, **body.model_dump())
         except ValidationError as error:
             raise InvalidInput(problems_from_pydantic(error)) from None
+        _languages_required(amendment, request)
         try:
             row = amend_pause(
                 session,
@@ -298,10 +317,12 @@ def versions(session: ReadSession, caller: Caller, pause_id: str) -> dict[str, A
     row = _readable_row(session, caller, pause_id)
     restricted = _restricted(caller, row)
     listed = []
+    pause = resolve_pause(PauseSpec.model_validate(get_version(session, pause_id).document))
     for version in list_versions(session, pause_id):
         item: dict[str, Any] = {
             "version": version.version,
             "action": version.action.value,
+            **version_life(pause, version.version),
             "effective_at": _iso(version.effective_at),
             "recorded_at": _iso(version.recorded_at),
             "source": version.source,

@@ -71,6 +71,17 @@ class Snapshot:
         engine: CoverageEngine = self.memo[key]
         return engine
 
+    def engine_known(self, at: datetime, known_at: datetime) -> CoverageEngine:
+        """An engine replaying what had been announced by ``known_at`` (memoised)."""
+        key = ("known", known_at, at.year)
+        if key not in self.memo:
+            lo, hi = self.engine.horizon
+            start = min(lo, datetime(at.year, 1, 1, tzinfo=UTC))
+            end = max(hi, datetime(at.year, 1, 1, tzinfo=UTC) + timedelta(days=366 + 400))
+            self.memo[key] = CoverageEngine(self.pauses, horizon=(start, end), as_known_at=known_at)
+        engine: CoverageEngine = self.memo[key]
+        return engine
+
     def pause(self, pause_id: str) -> Pause | None:
         for pause in self.pauses:
             if pause.id == pause_id:
@@ -111,7 +122,8 @@ def _generation(session: Session) -> int:
 
 def _build(session: Session, generation: int) -> Snapshot:
     specs = load_specs(session, published_only=True)
-    pauses: Sequence[Pause] = [resolve_pause(spec) for spec in specs]
+    # Drafts are in no public answer or feed, even when marked public.
+    pauses: Sequence[Pause] = [p for p in map(resolve_pause, specs) if p.is_listed]
     rows = {
         row.id: (row.owner_organisation_id, row.current_version)
         for row in session.scalars(select(PauseRow).where(PauseRow.published.is_(True)))

@@ -45,6 +45,16 @@ _STATUS_PARAMETERS = [
         "description": "ISO 8601 time with a UTC offset (Z or +03:00); default now",
         "schema": {"type": "string", "format": "date-time"},
     },
+    {
+        "name": "known_at",
+        "in": "query",
+        "required": False,
+        "description": (
+            "replay what had been announced by this time (ISO 8601 with a UTC offset); "
+            "default: every recorded version"
+        ),
+        "schema": {"type": "string", "format": "date-time"},
+    },
 ]
 
 
@@ -61,6 +71,7 @@ async def status(request: Request) -> Response:
     lat = _number(query.get("lat"), "lat", -90, 90, problems)
     lon = _number(query.get("lon"), "lon", -180, 180, problems)
     at = _instant(query.get("at"), problems)
+    known_at = _instant(query.get("known_at"), problems, "known_at")
     if problems:
         raise InvalidInput(problems)
     settings = request.app.state.settings
@@ -69,7 +80,8 @@ async def status(request: Request) -> Response:
         at = datetime.now(UTC).replace(microsecond=0)
     cache: PublishedCache = request.app.state.cache
     snapshot = cache.get()
-    answer = status_to_json(snapshot.engine_at(at).status(lon, lat, at))
+    engine = snapshot.engine_at(at) if known_at is None else snapshot.engine_known(at, known_at)
+    answer = status_to_json(engine.status(lon, lat, at))
     answer["data_generation"] = snapshot.generation
     return Response(
         json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode(),
@@ -92,18 +104,18 @@ def _number(text: str | None, name: str, low: float, high: float, problems: list
     return value
 
 
-def _instant(text: str | None, problems: list[Problem]) -> datetime | None:
+def _instant(text: str | None, problems: list[Problem], name: str = "at") -> datetime | None:
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        problems.append(Problem("at", f"{text!r} is not an ISO 8601 time"))
+        problems.append(Problem(name, f"{text!r} is not an ISO 8601 time"))
         return None
     if moment.tzinfo is None:
-        problems.append(Problem("at", "add a UTC offset (e.g. Z or +03:00)"))
+        problems.append(Problem(name, "add a UTC offset (e.g. Z or +03:00)"))
         return None
     if not 1970 <= moment.astimezone(UTC).year <= 2100:
-        problems.append(Problem("at", "must be between 1970 and 2100"))
+        problems.append(Problem(name, "must be between 1970 and 2100"))
         return None
     return moment

@@ -23,10 +23,17 @@ from fastapi import Request
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from respite.engine.present import iso_utc
+from respite.engine.coverage import Expected
+from respite.engine.present import (
+    broken_to_json,
+    expected_to_json,
+    iso_utc,
+    movement_summary,
+    movement_to_json,
+)
 from respite.pauses.queries import list_versions
 from respite.pauses.resolve import Part, Pause
-from respite.schedule import utc_seconds
+from respite.schedule import from_utc_seconds, utc_seconds
 from respite.web.summary import sms_text
 
 if TYPE_CHECKING:  # the web module is imported by respite.api.app: no import cycle at run time
@@ -69,7 +76,7 @@ def published(request: Request) -> Published:
 def build_payload(request: Request, snapshot: Snapshot) -> dict[str, Any]:
     lo, hi = horizon_seconds(snapshot)
     features = [
-        _feature(pause, part, lo, hi) for pause in snapshot.pauses for part in pause.latest.parts
+        feature_of(pause, part, lo, hi) for pause in snapshot.pauses for part in pause.latest.parts
     ]
     history = _histories(request, snapshot)
     return {
@@ -85,7 +92,8 @@ def build_payload(request: Request, snapshot: Snapshot) -> dict[str, Any]:
 def _text(text: Any) -> dict[str, str | None] | None:
     if text is None:
         return None
-    return {"en": text.en, "ar": text.ar}
+    # The shape of /v1/status names: en and ar always, then any other language given.
+    return {"en": text.en, "ar": text.ar, **text.languages}
 
 
 def _geometry(zone: BaseGeometry) -> dict[str, Any]:
@@ -118,7 +126,7 @@ def _objectives(pause: Pause, part: Part) -> list[dict[str, Any]]:
     ]
 
 
-def _feature(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
+def feature_of(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": f"{pause.id}/{part.id}",
@@ -136,8 +144,50 @@ def _feature(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
             "occurrences": _occurrences(part, lo, hi),
             "open_ended": part.is_open_ended,
             "approximation": part.zone_spec.approximation,
+            **_life(pause, part, lo, hi),
         },
     }
+
+
+def _life(pause: Pause, part: Part, lo: int, hi: int) -> dict[str, Any]:
+    """What the answer says beyond the windows: versions by time, breaks, movement, promises
+    (the shapes of :mod:`respite.engine.present`, so the page's answer equals /v1/status)."""
+    versions = [
+        [v.effective_at, v.version, None if v.announced_at is None else _iso(v.announced_at)]
+        for v in pause.versions
+    ]
+    expected = []
+    promise = part.promise
+    if promise is not None:
+        name = part.name or pause.spec.name
+        for start, end in part.promised(lo, hi):
+            made = Expected(
+                pause.id,
+                part.id,
+                pause.kind,
+                name,
+                pause.latest.version,
+                from_utc_seconds(start),
+                from_utc_seconds(end),
+                int(promise.duration.total_seconds()),
+                promise.notice_hours,
+                pause.timezone,
+            )
+            expected.append({"start": start, "end": end, "answer": expected_to_json(made)})
+    return {
+        "versions": versions,
+        "part_status": part.status.value,
+        "broken": [
+            {"start": b.start, "end": b.end, "answer": broken_to_json(b)} for b in part.broken
+        ],
+        "movement": movement_to_json(part.movement),
+        "movement_summary": movement_summary(part.movement, pause.spec.movement_rules),
+        "expected": expected,
+    }
+
+
+def _iso(seconds: int) -> str:
+    return iso_utc(from_utc_seconds(seconds))
 
 
 def _histories(request: Request, snapshot: Snapshot) -> dict[str, list[dict[str, Any]]]:

@@ -7,7 +7,7 @@ the counting rules are those of :mod:`respite.compliance.report.build`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,10 +25,12 @@ from respite.compliance.report.model import (
     WindowReport,
 )
 from respite.compliance.report.phases import AFTER, BEFORE, DURING
+from respite.schedule import from_utc_seconds
 
 if TYPE_CHECKING:
     # Type-only: the accumulator calls this module to finish, and the plan builds accumulators.
     from respite.compliance.report.accumulate import Accumulator
+    from respite.pauses.resolve import Pause
 
 
 def from_accumulator(acc: Accumulator) -> ComplianceReport:
@@ -98,6 +100,7 @@ class _Builder:
             near=near,
             events=entries,
             pairs_total=len(self.pairs),
+            late_notices=late_notices(pause),
         )
 
     def _listed(self) -> Int64Array:
@@ -203,3 +206,23 @@ class _Builder:
             during_inside=sum(c.inside for c in during),
             during_possibly=sum(c.possibly for c in during),
         )
+
+
+def late_notices(pause: Pause) -> tuple[dict[str, Any], ...]:
+    """The pause's windows announced later than promised, for the report to list."""
+    return tuple(
+        {
+            "part": part.id,
+            "window_start": _iso(late.window_start),
+            "announced_at": _iso(late.announced_at),
+            "notice_hours": late.notice_hours,
+            "hours_short": late.hours_short,
+            "version": late.version,
+        }
+        for part in pause.latest.parts
+        for late in part.late_notices
+    )
+
+
+def _iso(seconds: int) -> str:
+    return from_utc_seconds(seconds).isoformat().replace("+00:00", "Z")

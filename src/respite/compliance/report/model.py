@@ -134,6 +134,8 @@ class ComplianceReport:
     events: tuple[EventEntry, ...]
     #: every inside/possibly pair; ``events`` lists them all or the first ``list_events``
     pairs_total: int = 0
+    #: windows announced later than their promised notice (part, start, announced, hours short)
+    late_notices: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; its shape is documented in ``docs/compliance.md``."""

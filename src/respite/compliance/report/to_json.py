@@ -63,6 +63,7 @@ def report_json(report: ComplianceReport) -> dict[str, Any]:
             for n in report.near
         ],
         "pairs_total": report.pairs_total,
+        "late_notices": list(report.late_notices),
         "pairs_listed": len(report.events),
         "events": [_event(e, tz) for e in report.events],
     }

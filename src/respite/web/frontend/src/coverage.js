@@ -181,16 +181,33 @@ export function zonesAt(zones, lon, lat) {
     lat <= z.box[3] && locate(z.feature.geometry, lon, lat) === INTERIOR);
 }
 
-function matchJson(zone, i) {
+// The version in force at t: the latest whose effective time is at or before t (a first
+// version without one counts from the beginning), as respite.pauses.versions.version_at.
+function inForce(versions, t) {
+  let chosen = versions[0];
+  for (const v of versions) if (v[0] === null || v[0] <= t) chosen = v;
+  return chosen;
+}
+
+function matchJson(zone, i, t) {
   const p = zone.props;
+  const start = zone.occ[2 * i];
   const end = zone.occ[2 * i + 1];
+  const [, version, announcedAt] = inForce(p.versions, t);
+  const broken = p.broken.filter((b) => b.start < end && b.end > start).map((b) => b.answer);
   return {
     id: p.pause_id,
     part: p.part_id,
     kind: p.kind,
     name: p.name,
-    version: p.version,
-    window_start: isoUtc(zone.occ[2 * i]),
+    version,
+    version_announced_at: announcedAt,
+    status: broken.length ? 'broken' : 'covered',
+    part_status: p.part_status,
+    broken,
+    movement: p.movement,
+    movement_summary: p.movement_summary,
+    window_start: isoUtc(start),
     window_end: isoUtc(end),
     window_end_local: isoLocal(end, p.timezone),
     timezone: p.timezone,
@@ -243,7 +260,8 @@ export function statusAt(zones, horizon, lon, lat, t) {
   }
   const covering = [];
   let best = null;
-  for (const zone of zonesAt(zones, lon, lat)) {
+  const inside = zonesAt(zones, lon, lat);
+  for (const zone of inside) {
     const [now, upcoming] = lookup(zone.occ, t);
     if (now >= 0) covering.push([zone, now]);
     else if (upcoming >= 0 && (best === null || zone.occ[2 * upcoming] < best[2])) {
@@ -251,14 +269,25 @@ export function statusAt(zones, horizon, lon, lat, t) {
     }
   }
   const until = coveredUntil(covering);
+  const coveredParts = new Set(covering.map(([z]) => `${z.props.pause_id}/${z.props.part_id}`));
+  const expected = [];
+  for (const zone of inside) {
+    const p = zone.props;
+    if (coveredParts.has(`${p.pause_id}/${p.part_id}`)) continue;
+    for (const e of p.expected) {
+      if (e.start <= t && t < e.end) expected.push({ ...e.answer, version: inForce(p.versions, t)[1] });
+    }
+  }
   return {
     covered: covering.length > 0,
     lon,
     lat,
     at: isoUtc(t),
-    pauses: covering.map(([z, i]) => matchJson(z, i)).sort(byIds),
+    pauses: covering.map(([z, i]) => matchJson(z, i, t)).sort(byIds),
     covered_until: until === null ? null : isoUtc(until),
     next_window: !covering.length && best ? nextJson(best[0], best[1]) : null,
+    expected,
+    known_at: null,
   };
 }
 

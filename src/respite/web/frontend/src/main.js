@@ -203,15 +203,22 @@ function renderAnswer() {
     parts.push(`<p>${t('coveredBy')}:</p><ul>`);
     for (const m of status.pauses) {
       const end = Date.parse(m.window_end) / 1000;
-      parts.push(`<li><strong>${escapeHtml(pick(m.name))}</strong> · ${escapeHtml(t('windowEnds', { time: formatShort(end, m.timezone) }))} · <button type="button" class="link" data-open="${escapeHtml(m.id)}">${t('openPause')}</button></li>`);
+      // Movement rules and broken reports as one plain line each (the service's own words).
+      const notes = [m.movement_summary, ...m.broken.map((b) => `reported broken by ${b.reported_by}`)]
+        .filter(Boolean).map((n) => `<br><span class="small">${escapeHtml(n)}</span>`).join('');
+      parts.push(`<li><strong>${escapeHtml(pick(m.name))}</strong> · ${escapeHtml(t('windowEnds', { time: formatShort(end, m.timezone) }))} · <button type="button" class="link" data-open="${escapeHtml(m.id)}">${t('openPause')}</button>${notes}</li>`);
     }
     parts.push('</ul>');
-  } else if (status.next_window) {
+  }
+  for (const e of status.expected || []) {
+    parts.push(`<p class="expected"><strong>${escapeHtml(pick(e.name))}</strong>: ${escapeHtml(e.message)}</p>`);
+  }
+  if (!status.covered && status.next_window) {
     const w = status.next_window;
     const start = Date.parse(w.start) / 1000;
     const end = Date.parse(w.end) / 1000;
     parts.push(`<p class="next">${escapeHtml(t('nextWindow', { name: pick(w.name), start: describe(start, w.timezone), end: formatShort(end, w.timezone), left: t('inHours', { d: duration(start - state.t) }) }))} <button type="button" class="link" data-open="${escapeHtml(w.id)}">${t('openPause')}</button></p>`);
-  } else {
+  } else if (!status.covered) {
     parts.push(`<p>${t('noNext')}</p>`);
   }
   parts.push(`<p class="small">${t('edgeNote')}</p>`);
