@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from respite.engine.grid import Layout
 from respite.engine.index import BoolArray, FloatArray, IntArray, SpaceTimeIndex
 from respite.errors import InvalidInput, OutsideHorizon
 from respite.pauses.model import Objective, PauseKind, Text
@@ -113,6 +114,7 @@ class CoverageEngine:
         horizon: tuple[datetime, datetime] | None = None,
         as_known_at: datetime | None = None,
         cells_per_zone: int | None = None,
+        index_layout: Layout = "levels",
     ) -> None:
         self.pauses = {pause.id: pause for pause in pauses}
         known_at = None if as_known_at is None else utc_seconds(as_known_at)
@@ -132,7 +134,11 @@ class CoverageEngine:
         schedules = [part.coverage(lo, hi) for _, _, part in entries]
         kwargs = {} if cells_per_zone is None else {"cells_per_zone": cells_per_zone}
         self.index = SpaceTimeIndex(
-            [part.zone for _, _, part in entries], schedules, (lo, hi), **kwargs
+            [part.zone for _, _, part in entries],
+            schedules,
+            (lo, hi),
+            layout=index_layout,
+            **kwargs,
         )
 
     @staticmethod
