@@ -119,6 +119,18 @@ def test_open_ended_daily_pause_follows_local_time_across_dst(engine: CoverageEn
     assert night.next_window.start == datetime(2024, 12, 2, 6, 0, tzinfo=UTC)
 
 
+def test_gaza_city_coastal_road_in_the_11_nov_corridor_window(engine: CoverageEngine) -> None:
+    """The coastal road through Gaza City is the 9 Nov 2023 announcement's second corridor."""
+    coastal_road = (34.405, 31.495)
+    during = engine.status(*coastal_road, datetime(2023, 11, 11, 10, 0, tzinfo=GAZA_WINTER))
+    assert [(m.pause_id, m.part_id) for m in during.matches] == [
+        ("coastal-road-corridor-2023-11-11", "al-rashid-road")
+    ]
+    assert during.covered_until == datetime(2023, 11, 11, 14, 0, tzinfo=UTC)  # 16:00 +02
+    after = engine.status(*coastal_road, datetime(2023, 11, 11, 16, 0, tzinfo=GAZA_WINTER))
+    assert not after.covered
+
+
 def test_nothing_at_sea(engine: CoverageEngine) -> None:
     status = engine.status(*AT_SEA, datetime(2023, 11, 26, 12, 0, tzinfo=UTC))
     assert not status.covered
