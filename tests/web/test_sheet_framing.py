@@ -75,3 +75,14 @@ def test_gaza_sheets_frame_their_own_zones(pause_id: str, inside: tuple[float, f
     assert 31.1 < min_lat < max_lat < 31.7
     svg, _, _ = _svg(pause)
     assert 'class="gov"' in svg  # the governorates around the zone
+
+
+def test_sudan_sheet_uses_khartoum_time_and_sudanese_month_names() -> None:
+    pause = _pause(load_scenario("sudan-2023"), "sudan-ceasefire-2023-06-10")
+    html = sheet_html(pause, "ar", LO, HI, generated="test")
+    assert "بتوقيت الخرطوم (Africa/Khartoum)" in html
+    assert "يونيو" in html and "حزيران" not in html  # Sudan says يونيو, the Levant حزيران
+    english = sheet_html(pause, "en", LO, HI, generated="test")
+    assert "Khartoum time (Africa/Khartoum)" in english
+    gaza = sheet_html(_pause(load_scenario(), "polio-round-1-2024-09"), "ar", LO, HI, generated="t")
+    assert "أيلول" in gaza
