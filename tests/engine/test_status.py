@@ -19,6 +19,7 @@ DEIR_AL_BALAH = (34.350983, 31.417118)  # shipped POI, Deir al-Balah town
 KHAN_YOUNIS = (34.309683, 31.344259)
 GAZA_CITY = (34.449493, 31.511862)
 AT_SEA = (34.20, 31.50)
+EPISODES = Path(__file__).parents[1] / "data" / "episodes"
 
 
 def test_polio_central_inside_window(engine: CoverageEngine) -> None:
@@ -122,6 +123,19 @@ def test_open_ended_daily_pause_follows_local_time_across_dst(engine: CoverageEn
     assert not night.covered
     assert night.next_window is not None
     assert night.next_window.start == datetime(2024, 12, 2, 6, 0, tzinfo=UTC)
+
+
+def test_gaza_city_coastal_road_in_the_11_nov_corridor_window() -> None:
+    """The coastal road through Gaza City is the 9 Nov 2023 announcement's second corridor."""
+    engine = CoverageEngine(load_pause_file(EPISODES / "gaza-coastal-road-2023-11-11.yaml"))
+    coastal_road = (34.405, 31.495)
+    during = engine.status(*coastal_road, datetime(2023, 11, 11, 10, 0, tzinfo=GAZA_WINTER))
+    assert [(m.pause_id, m.part_id) for m in during.matches] == [
+        ("coastal-road-corridor-2023-11-11", "al-rashid-road")
+    ]
+    assert during.covered_until == datetime(2023, 11, 11, 14, 0, tzinfo=UTC)  # 16:00 +02
+    after = engine.status(*coastal_road, datetime(2023, 11, 11, 16, 0, tzinfo=GAZA_WINTER))
+    assert not after.covered
 
 
 def test_nothing_at_sea(engine: CoverageEngine) -> None:

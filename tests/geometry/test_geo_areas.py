@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point
 
 from respite.errors import GeometryError, NotFound, RespiteError
@@ -13,6 +15,8 @@ from respite.geometry import (
     NamedArea,
     NamedPoint,
     NamedRoad,
+    corridor,
+    length_km,
     normalise_name,
     parse_geometry,
 )
@@ -185,7 +189,9 @@ def test_place_names_have_no_invisible_marks(cat: AreaCatalogue) -> None:
 
 
 def test_region_pads_the_strip_and_catches_a_swapped_crossing(cat: AreaCatalogue) -> None:
-    padded = cat.region()
+    # Gaza is the one bundled region small enough for a swapped reading to be unmistakable;
+    # Sudan's box is far too large (a position in Libya would swap into it).
+    (padded,) = cat.region()
     bounds = cat.strip().bounds
     assert padded == pytest.approx(
         (bounds[0] - 0.05, bounds[1] - 0.05, bounds[2] + 0.05, bounds[3] + 0.05), abs=1e-4
@@ -222,3 +228,24 @@ def test_normalise_name_folds_case_spacing_and_arabic_variants() -> None:
     assert normalise_name("إيرز") == normalise_name("ايرز")  # hamza on alef
     assert normalise_name("Rafah crossing", "crossing") == "rafah"
     assert normalise_name("Rafah crossing") == "rafahcrossing"
+
+
+def test_al_rashid_road_reaches_gaza_city_and_says_how(cat: AreaCatalogue) -> None:
+    """The 9 Nov 2023 coastal corridor runs from Gaza City; its northern stretch is drawn from
+    the coastline (no road data reaches there), and the note says which part is which."""
+    road = cat.road("al-rashid")
+    line = road.geometry
+    coast_point = shapely.Point(34.405, 31.495)  # Gaza City's coastal road, Sheikh Ajlin
+    assert corridor(line, 1000).contains(coast_point)
+    north_end, south_end = line.coords[0], line.coords[-1]
+    assert north_end[1] > 31.54 > 31.34 > south_end[1]  # al-Shati down to south of al-Mawasi
+    # the northern stretch hugs the coast: within 400 m of the Strip's boundary all along
+    stretch = shapely.LineString([c for c in line.coords if c[1] >= 31.46])
+    coast = cat.strip().boundary
+    assert all(
+        length_km(shapely.LineString([c, shapely.ops.nearest_points(coast, shapely.Point(c))[0]]))
+        < 0.4
+        for c in stretch.coords
+    )
+    assert "Gaza City" in road.note and "approximated from the coastline" in road.note
+    assert "Nuseirat to south of al-Mawasi" in road.note

@@ -106,9 +106,24 @@ def test_roads_run_inside_the_strip_and_match_their_stated_length(cat: AreaCatal
 
 
 def test_places_are_inside_the_strip(cat: AreaCatalogue) -> None:
-    points = [p.geometry for p in cat.places()]
+    points = [p.geometry for p in cat.places("gaza")]
     assert len(points) == 22
     assert all(cat.strip().contains(p) for p in points)
+
+
+def test_sudan_outline_and_towns(cat: AreaCatalogue) -> None:
+    sudan = cat.area("SD")
+    assert (sudan.kind, sudan.region, sudan.name_ar) == ("country", "sudan", "السودان")
+    assert cat.area("السودان") is sudan and cat.area("Republic of the Sudan") is sudan
+    assert sudan.geometry.is_valid
+    # Natural Earth's Sudan (since 2011, without South Sudan) is about 1.86 million km2
+    assert area_km2(sudan.geometry) == pytest.approx(1_856_000, rel=0.01)
+    towns = cat.places("sudan")
+    assert {t.name_en for t in towns} >= {"Khartoum", "Omdurman", "Port Sudan", "El Fasher"}
+    assert all(sudan.geometry.contains(t.geometry) for t in towns)
+    # the Gaza governorates keep their ids, and a region never leaks into another
+    assert cat.area("PS0265").region == "gaza"
+    assert not cat.regions()["gaza"].intersects(cat.regions()["sudan"])
 
 
 def test_files_are_rfc7946(cat: AreaCatalogue) -> None:

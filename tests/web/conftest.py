@@ -88,10 +88,24 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of the app served by uvicorn in a subprocess."""
+    yield from _serve(tmp_path_factory, "gaza-2023-2024")
+
+
+@pytest.fixture(scope="session")
+def sudan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same app with the second bundled scenario, sudan-2023, loaded instead."""
+    yield from _serve(tmp_path_factory, "sudan-2023")
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, scenario: str) -> Iterator[str]:
     _need_bundle()
     folder = tmp_path_factory.mktemp("web-live")
     port = _free_port()
-    env = {**os.environ, "RESPITE_DATABASE_URL": f"sqlite:///{folder / 'respite.db'}"}
+    env = {
+        **os.environ,
+        "RESPITE_DATABASE_URL": f"sqlite:///{folder / 'respite.db'}",
+        "RESPITE_TEST_SCENARIO": scenario,
+    }
     log = (folder / "server.log").open("w")
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "webapp:create_from_env",

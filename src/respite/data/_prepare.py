@@ -25,8 +25,10 @@ from typing import Any
 
 import shapely
 from pyproj import Geod
-from shapely.geometry import Point, mapping, shape
+from shapely.geometry import LineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
+
+from respite.geometry import LocalProjection, length_km
 
 OUT = Path(__file__).resolve().parent / "gaza"
 DEFAULT_SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
@@ -181,12 +183,43 @@ def blocks(src: Path) -> None:
     _write("evacuation_blocks.geojson.gz", collection, compress=True)
 
 
-def roads(src: Path) -> None:
+# The shipped routes have no coastal road through Gaza City: the only route that reaches the
+# north (zones/jabalia-rafah.geojson) runs inland along Salah al-Din road. The northern stretch
+# of al-Rashid road is therefore drawn from the coastline of the OCHA governorate boundary,
+# between these latitudes (al-Shati camp at Gaza City's northern edge, and the start of the
+# routed segment in Nuseirat), moved this far inland (the road runs close behind the beach).
+COAST_NORTH_LAT = 31.545
+COAST_SOUTH_LAT = 31.457
+COAST_INLAND_M = 200.0
+COAST_SIMPLIFY_M = 20.0
+
+
+def _coastal_stretch(strip: BaseGeometry) -> LineString:
+    """The coastline between the two latitudes, north to south, moved inland."""
+    band = shapely.box(34.0, COAST_SOUTH_LAT, 34.7, COAST_NORTH_LAT)
+    pieces = shapely.get_parts(shapely.line_merge(strip.boundary.intersection(band)))
+    coast = min(pieces, key=lambda piece: piece.centroid.x)  # the sea is to the west
+    if coast.coords[0][1] < coast.coords[-1][1]:
+        coast = LineString(coast.coords[::-1])
+    projection = LocalProjection.around(coast)
+    metric = projection.to_metric(coast).simplify(COAST_SIMPLIFY_M)
+    # Heading south with the sea on the right, inland is on the left: a positive offset.
+    inland = shapely.offset_curve(metric, COAST_INLAND_M, join_style="mitre")
+    line = projection.to_lonlat(inland)
+    assert isinstance(line, LineString)
+    return line
+
+
+def roads(src: Path, strip: BaseGeometry) -> None:
     raw = json.loads((src / "roads/main_roads_segments.geojson").read_text())
     features = []
     for road_id, extra in ROADS.items():
         (f,) = [f for f in raw["features"] if extra["match"] in f["properties"]["name"]]
         p = f["properties"]
+        coords = _round(f["geometry"]["coordinates"])
+        note = (
+            f"approximated segment ({extra['segment']}): {p['description']}; cut from {p['source']}"
+        )
         props = {
             "id": road_id,
             "name_en": extra["name_en"],
@@ -194,12 +227,29 @@ def roads(src: Path) -> None:
             "aliases": extra["aliases"],
             "segment": extra["segment"],
             "length_km": p["length_km"],
-            "note": (
-                f"approximated segment ({extra['segment']}): {p['description']}; "
-                f"cut from {p['source']}"
-            ),
         }
-        geom = {"type": "LineString", "coordinates": _round(f["geometry"]["coordinates"])}
+        if road_id == "al-rashid":
+            north = _round([list(c) for c in _coastal_stretch(strip).coords])
+            coords = north + coords
+            routed_km = p["length_km"]
+            north_km = round(length_km(LineString(north)), 2)
+            props["segment"] = "Gaza City (al-Shati) to south of al-Mawasi"
+            props["length_km"] = round(length_km(LineString(coords)), 2)
+            props["approximation"] = (
+                f"the northern {north_km} km, from al-Shati camp on Gaza City's coast south across "
+                f"Wadi Gaza to Nuseirat ({COAST_NORTH_LAT} to {COAST_SOUTH_LAT} N), is the OCHA "
+                f"COD-AB coastline moved {COAST_INLAND_M:.0f} m inland, not road data: no shipped "
+                "route follows the coast through Gaza City"
+            )
+            note = (
+                "the coastal road, the second corridor named on 9 Nov 2023, from Gaza City to "
+                f"south of al-Mawasi. The northern {north_km} km (Gaza City to Nuseirat) is "
+                f"approximated from the coastline, {COAST_INLAND_M:.0f} m inland (see "
+                f"`approximation`); the southern {routed_km} km (Nuseirat to south of al-Mawasi) "
+                f"is cut from {p['source']}"
+            )
+        props["note"] = note
+        geom = {"type": "LineString", "coordinates": coords}
         features.append({"type": "Feature", "properties": props, "geometry": geom})
     _write("roads.geojson", {"type": "FeatureCollection", "features": features})
 
@@ -256,7 +306,7 @@ def main(argv: list[str]) -> None:
     OUT.mkdir(exist_ok=True)
     strip = governorates(src)
     blocks(src)
-    roads(src)
+    roads(src, strip)
     crossings(src)
     places(src, strip)
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from respite.engine.grid import Layout
 from respite.engine.index import BoolArray, FloatArray, IntArray, SpaceTimeIndex
 from respite.errors import InvalidInput, OutsideHorizon
 from respite.pauses.model import MovementRule, Objective, PartStatus, PauseKind, Text
@@ -156,6 +157,7 @@ class CoverageEngine:
         horizon: tuple[datetime, datetime] | None = None,
         as_known_at: datetime | None = None,
         cells_per_zone: int | None = None,
+        index_layout: Layout = "levels",
     ) -> None:
         self.pauses = {pause.id: pause for pause in pauses}
         known_at = None if as_known_at is None else utc_seconds(as_known_at)
@@ -181,7 +183,7 @@ class CoverageEngine:
         pairs = zip(entries, zones, strict=True)
         schedules = [part.coverage_in(zone, lo, hi) for (_, _, part), zone in pairs]
         kwargs = {} if cells_per_zone is None else {"cells_per_zone": cells_per_zone}
-        self.index = SpaceTimeIndex(zones, schedules, (lo, hi), **kwargs)
+        self.index = SpaceTimeIndex(zones, schedules, (lo, hi), layout=index_layout, **kwargs)
         self._promising = {i for i, (_, _, part) in enumerate(entries) if part.promise is not None}
 
     @staticmethod

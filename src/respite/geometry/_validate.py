@@ -19,6 +19,19 @@ from respite.errors import GeometryError, Problem
 
 Region: TypeAlias = tuple[float, float, float, float]
 """``(min_lon, min_lat, max_lon, max_lat)`` in degrees."""
+Regions: TypeAlias = Region | tuple[Region, ...]
+"""One region, or several (a deployment may serve more than one place)."""
+
+
+def as_regions(region: Regions | None) -> tuple[Region, ...]:
+    """Always a tuple of regions (empty when none is given)."""
+    if region is None:
+        return ()
+    boxes: list[Region] = []
+    for item in region if region and isinstance(region[0], tuple) else (region,):
+        boxes.append(item)  # type: ignore[arg-type]
+    return tuple(boxes)
+
 
 _SWAP_HINT = "looks like [lat, lon]; GeoJSON order is [longitude, latitude]"
 # A file with thousands of bad positions would otherwise produce an unreadable error; past this
@@ -40,10 +53,10 @@ def fmt_pos(lon: float, lat: float) -> str:
 class Collector:
     """Accumulates problems; counts past the cap so the summary can say how many were hidden."""
 
-    def __init__(self, region: Region | None) -> None:
+    def __init__(self, region: Regions | None) -> None:
         self.problems: list[Problem] = []
         self.hidden = 0
-        self.region = region
+        self.regions = as_regions(region)
 
     def add(self, location: str, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -105,9 +118,9 @@ class Collector:
     def _in_region(self, lon: float, lat: float, loc: str) -> bool:
         # The region is only a hint for swapped axes: a position outside it is fine unless the
         # swapped reading would land inside it.
-        if self.region is None or inside(self.region, lon, lat):
+        if not self.regions or any(inside(r, lon, lat) for r in self.regions):
             return True
-        if not inside(self.region, lat, lon):
+        if not any(inside(r, lat, lon) for r in self.regions):
             return True
         self.add(
             loc,

@@ -1,10 +1,15 @@
-"""The catalogue of named places a pause can refer to: governorates, blocks, roads, crossings.
+"""The catalogue of named places a pause can refer to: admin areas, blocks, roads, crossings.
 
 Coordinators name zones the way announcements do ("Khan Younis", "block 655", "Salah al-Din
-Road", "Kerem Shalom"), in English or Arabic and in several spellings. The catalogue resolves
-those references against the data bundled in ``respite/data/gaza`` (see its ATTRIBUTION.md) and,
-when a name is unknown, says which known names are close, because a typo in a zone must never
-silently fall back to something else.
+Road", "Kerem Shalom", "Sudan"), in English or Arabic and in several spellings. The catalogue
+resolves those references against the data bundled under ``respite/data/<region>/`` (see its
+ATTRIBUTION.md) and, when a name is unknown, says which known names are close, because a typo in
+a zone must never silently fall back to something else.
+
+Regions: ``gaza`` (OCHA governorates, evacuation blocks, roads, crossings, places) and ``sudan``
+(the country outline and its main towns). Admin areas are named by OCHA-style p-codes, which
+carry their country's ISO code and so never collide across regions (``PS0265`` is a Gaza
+governorate, ``SD`` is Sudan); every item knows its ``region``.
 """
 
 from __future__ import annotations
@@ -30,12 +35,20 @@ from ._validate import Region
 
 __all__ = ["AreaCatalogue", "NamedArea", "NamedPoint", "NamedRoad", "normalise_name"]
 
-# How far the swapped-coordinate region reaches beyond the Strip (about 5 km): enough for
-# crossings and the coast just outside the governorate polygons, far short of any [lat, lon]
-# misreading (which lands ~3 degrees away).
+# How far a swapped-coordinate region reaches beyond its areas (about 5 km): enough for
+# crossings and the coast just outside the admin polygons, far short of any [lat, lon]
+# misreading of a place there (which lands degrees away).
 REGION_PADDING_DEG = 0.05
+# Only regions smaller than this (degrees on a side) serve to detect swapped coordinates: a
+# [lat, lon] misreading of a Gaza position is unmistakable, but a whole country's box is so large
+# that true positions elsewhere (Libya for Sudan) would swap into it.
+SWAP_REGION_MAX_SPAN_DEG = 2.0
+#: The regions bundled under respite/data/, in load order.
+BUNDLED_REGIONS = ("gaza", "sudan")
 
 SOURCES = {
+    "country": "Natural Earth 1:50m admin-0 via world-atlas (public domain)",
+    "town": "Wikipedia (coordinates)",
     "governorate": "OCHA COD-AB via HDX (CC BY 3.0 IGO)",
     "block": "IDF evacuation blocks via GazaMaps and mushon/nibal (MIT)",
     "road": "© OpenStreetMap contributors (ODbL 1.0), route via mushon/nibal",
@@ -46,15 +59,16 @@ SOURCES = {
 
 @dataclass(frozen=True, slots=True)
 class NamedArea:
-    """A governorate or evacuation block: an areal zone with names in both languages."""
+    """A country, governorate or evacuation block: an areal zone with names in both languages."""
 
-    kind: Literal["governorate", "block"]
+    kind: Literal["country", "governorate", "block"]
     ref: str
     name_en: str
     name_ar: str
     geometry: BaseGeometry
     source: str
     aliases: tuple[str, ...] = ()
+    region: str = "gaza"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,7 @@ class NamedPoint:
     aliases: tuple[str, ...] = ()
     category: str = ""
     population: int | None = None
+    region: str = "gaza"
 
 
 _Named = TypeVar("_Named", bound=NamedArea | NamedRoad | NamedPoint)
@@ -95,6 +110,7 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_'’`ʼ.,()/]+")
 # Generic words that people add or omit freely ("Rafah crossing", "محافظة رفح").
 _GENERIC = {
+    "area": {"governorate", "محافظه", "state", "ولايه"},
     "governorate": {"governorate", "محافظه"},
     "crossing": {"crossing", "border", "معبر"},
     "road": {"road", "street", "st", "شارع", "طريق"},
@@ -177,8 +193,11 @@ class AreaCatalogue:
         crossings: Sequence[NamedPoint],
         places: Sequence[NamedPoint],
         unlocated_crossings: Mapping[str, Sequence[str]] | None = None,
+        countries: Sequence[NamedArea] = (),
     ) -> None:
         self._governorates = _Index("governorate", sorted(governorates, key=lambda a: a.ref))
+        self._countries = tuple(countries)
+        self._areas = _Index("area", [*self._countries, *self._governorates.items])
         self._blocks = {int(b.ref): b for b in blocks}
         self._roads = _Index("road", roads)
         self._crossings = _Index("crossing", crossings)
@@ -190,11 +209,37 @@ class AreaCatalogue:
             for alias in (name, *name.split("/"), *aliases)
         }
         self._strip = shapely.union_all([g.geometry for g in governorates])
+        self._outlines = {
+            region: shapely.union_all([a.geometry for a in self._areas.items if a.region == region])
+            for region in dict.fromkeys(a.region for a in self._areas.items)
+        }
 
     @classmethod
     def bundled(cls) -> AreaCatalogue:
-        """The catalogue of the bundled Gaza data, loaded once per process."""
+        """The catalogue of every bundled region, loaded once per process."""
         return _bundled()
+
+    def area(self, ref: str) -> NamedArea:
+        """An admin area of any region (country or governorate) by p-code or name.
+
+        >>> AreaCatalogue.bundled().area("Sudan").ref
+        'SD'
+        >>> AreaCatalogue.bundled().area("PS0265").name_en
+        'Deir Al-Balah'
+        """
+        return self._areas.get(ref)
+
+    def areas(self) -> tuple[NamedArea, ...]:
+        """Every admin area: countries first, then governorates."""
+        return tuple(self._areas.items)
+
+    def areas_in(self, view: BaseGeometry) -> tuple[NamedArea, ...]:
+        """The admin areas that a map of ``view`` shows (they intersect it)."""
+        return tuple(a for a in self._areas.items if a.geometry.intersects(view))
+
+    def regions(self) -> dict[str, BaseGeometry]:
+        """Each region's outline (the union of its admin areas), by region name."""
+        return dict(self._outlines)
 
     def governorate(self, ref: str) -> NamedArea:
         """A governorate by pcode (``PS0270``), English or Arabic name, or alias.
@@ -245,29 +290,39 @@ class AreaCatalogue:
         """Crossings with known coordinates (Kissufim and Zikim have none and are absent)."""
         return tuple(self._crossings.items)
 
-    def places(self) -> tuple[NamedPoint, ...]:
-        """Populated places inside the Gaza Strip (cities, towns, villages, camps)."""
-        return self._places
+    def places(self, region: str | None = None) -> tuple[NamedPoint, ...]:
+        """Populated places (cities, towns, villages, camps) of one region, or of all."""
+        if region is None:
+            return self._places
+        return tuple(p for p in self._places if p.region == region)
 
     def strip(self) -> BaseGeometry:
         """The union of the governorates: the Gaza Strip outline."""
         return self._strip
 
-    def region(self) -> Region:
-        """The Strip's bounding box padded by ~0.05°, for swapped-coordinate detection."""
-        min_lon, min_lat, max_lon, max_lat = self._strip.bounds
+    def region(self) -> tuple[Region, ...]:
+        """The boxes (padded by ~0.05°) used to detect swapped coordinates: one per region
+        small enough for a swapped reading to be unmistakable (see SWAP_REGION_MAX_SPAN_DEG)."""
+        boxes = []
         pad = REGION_PADDING_DEG
-        return (
-            round(min_lon - pad, 4),
-            round(min_lat - pad, 4),
-            round(max_lon + pad, 4),
-            round(max_lat + pad, 4),
-        )
+        for outline in self._outlines.values():
+            min_lon, min_lat, max_lon, max_lat = outline.bounds
+            if max(max_lon - min_lon, max_lat - min_lat) > SWAP_REGION_MAX_SPAN_DEG:
+                continue
+            boxes.append(
+                (
+                    round(min_lon - pad, 4),
+                    round(min_lat - pad, 4),
+                    round(max_lon + pad, 4),
+                    round(max_lat + pad, 4),
+                )
+            )
+        return tuple(boxes)
 
 
-def _read_collection(name: str) -> dict[str, Any]:
+def _read_collection(name: str, region: str = "gaza") -> dict[str, Any]:
     # Package data via importlib.resources, so it also works from a wheel or zip import.
-    path = resources.files("respite") / "data" / "gaza" / name
+    path = resources.files("respite") / "data" / region / name
     raw = path.read_bytes()
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
@@ -275,13 +330,47 @@ def _read_collection(name: str) -> dict[str, Any]:
     return collection
 
 
-def _read(name: str) -> list[dict[str, Any]]:
-    features: list[dict[str, Any]] = _read_collection(name)["features"]
+def _read(name: str, region: str = "gaza") -> list[dict[str, Any]]:
+    features: list[dict[str, Any]] = _read_collection(name, region)["features"]
     return features
 
 
-def _features(name: str) -> list[tuple[dict[str, Any], BaseGeometry]]:
-    return [(dict(f["properties"]), shape(f["geometry"])) for f in _read(name)]
+def _features(name: str, region: str = "gaza") -> list[tuple[dict[str, Any], BaseGeometry]]:
+    return [(dict(f["properties"]), shape(f["geometry"])) for f in _read(name, region)]
+
+
+def _world_regions() -> tuple[list[NamedArea], list[NamedPoint]]:
+    """Countries and towns of the bundled regions other than Gaza (admin.geojson, places)."""
+    countries: list[NamedArea] = []
+    towns: list[NamedPoint] = []
+    for region in BUNDLED_REGIONS[1:]:
+        countries.extend(
+            NamedArea(
+                kind="country",
+                ref=p["pcode"],
+                name_en=p["name_en"],
+                name_ar=p["name_ar"],
+                geometry=geom,
+                source=SOURCES["country"],
+                aliases=tuple(p["aliases"]),
+                region=region,
+            )
+            for p, geom in _features("admin.geojson", region)
+        )
+        towns.extend(
+            NamedPoint(
+                kind="place",
+                ref=f"{region}/{p['id']}",
+                name_en=p["name_en"],
+                name_ar=p["name_ar"],
+                geometry=geom,
+                source=SOURCES["town"],
+                category=p["place"],
+                region=region,
+            )
+            for p, geom in _features("places.geojson", region)
+        )
+    return countries, towns
 
 
 @cache
@@ -349,11 +438,13 @@ def _bundled() -> AreaCatalogue:
         for p, geom in _features("places.geojson")
     ]
     unlocated = _read_collection("crossings.geojson").get("without_coordinates", [])
+    countries, towns = _world_regions()
     return AreaCatalogue(
         governorates=governorates,
         blocks=blocks,
         roads=roads,
         crossings=crossings,
-        places=places,
+        places=[*places, *towns],
         unlocated_crossings={c["name"]: c["aliases"] for c in unlocated},
+        countries=countries,
     )

@@ -23,13 +23,15 @@ from respite.errors import GeometryError, Problem
 from ._validate import (
     Collector,
     Region,
+    Regions,
+    as_regions,
     check_polygon,
     count_positions,
     kind_of,
     validity_reason,
 )
 
-__all__ = ["SUPPORTED_TYPES", "Region", "parse_geometry", "to_geojson"]
+__all__ = ["SUPPORTED_TYPES", "Region", "Regions", "parse_geometry", "to_geojson"]
 
 SUPPORTED_TYPES: tuple[str, ...] = ("Point", "LineString", "Polygon", "MultiPolygon")
 _OTHER_GEOJSON = ("MultiPoint", "MultiLineString", "GeometryCollection")
@@ -41,7 +43,7 @@ def parse_geometry(
     *,
     allowed: Collection[str] = ("Polygon", "MultiPolygon"),
     max_vertices: int = 5000,
-    region: Region | None = None,
+    region: Regions | None = None,
 ) -> BaseGeometry:
     """Parse one RFC 7946 geometry object, rejecting (never repairing) anything doubtful.
 
@@ -56,9 +58,10 @@ def parse_geometry(
         geometry is rejected on its size alone, before its positions are examined, so that an
         oversized input is cheap to refuse.
     region
-        ``(min_lon, min_lat, max_lon, max_lat)`` where positions are expected. Used only to
-        spot swapped axes: a position outside it whose ``[lat, lon]`` reading falls inside it
-        is rejected. Positions simply outside the region are accepted.
+        ``(min_lon, min_lat, max_lon, max_lat)`` where positions are expected, or a tuple of
+        such boxes. Used only to spot swapped axes: a position outside every box whose
+        ``[lat, lon]`` reading falls inside one is rejected. Positions simply outside the
+        regions are accepted.
 
     Returns
     -------
@@ -111,20 +114,21 @@ def parse_geometry(
     return geom
 
 
-def _check_arguments(allowed: Collection[str], max_vertices: int, region: Region | None) -> None:
+def _check_arguments(allowed: Collection[str], max_vertices: int, region: Regions | None) -> None:
     """Programming errors in the call itself (not in the input) are plain ValueErrors."""
     unknown = set(allowed) - set(SUPPORTED_TYPES)
     if unknown or not allowed:
         raise ValueError(f"allowed must be a non-empty subset of {SUPPORTED_TYPES}")
     if max_vertices < 1:
         raise ValueError("max_vertices must be positive")
-    if region is not None and not (
-        len(region) == 4
-        and all(math.isfinite(v) for v in region)
-        and region[0] < region[2]
-        and region[1] < region[3]
-    ):
-        raise ValueError("region must be (min_lon, min_lat, max_lon, max_lat)")
+    for box in as_regions(region):
+        if not (
+            len(box) == 4
+            and all(math.isfinite(v) for v in box)
+            and box[0] < box[2]
+            and box[1] < box[3]
+        ):
+            raise ValueError("region must be (min_lon, min_lat, max_lon, max_lat)")
 
 
 def _check_type(c: Collector, obj: Mapping[Any, Any], allowed: Collection[str]) -> str | None:

@@ -103,6 +103,9 @@ def resolve_zone(spec: ZoneSpec, catalogue: AreaCatalogue) -> BaseGeometry:
     if spec.governorates is not None:
         governorates = [partial(catalogue.governorate, ref) for ref in spec.governorates]
         return union_all([_lookup("governorates", g).geometry for g in governorates])
+    if spec.areas is not None:
+        areas = [partial(catalogue.area, ref) for ref in spec.areas]
+        return union_all([_lookup("areas", a).geometry for a in areas])
     if spec.blocks is not None:
         blocks = [partial(catalogue.block, number) for number in spec.blocks]
         return union_all([_lookup("blocks", b).geometry for b in blocks])

@@ -44,6 +44,8 @@ class ZoneSpec(Strict):
 
     geometry: dict[str, Any] | None = None
     governorates: tuple[str, ...] | None = None
+    #: admin areas of any bundled region by p-code or name (``SD`` or ``Sudan``, ``PS0265``)
+    areas: tuple[str, ...] | None = None
     blocks: tuple[int, ...] | None = None
     corridor: CorridorSpec | None = None
     circle: CircleSpec | None = None
@@ -55,16 +57,18 @@ class ZoneSpec(Strict):
     def _exactly_one(self) -> Self:
         forms = [
             name
-            for name in ("geometry", "governorates", "blocks", "corridor", "circle")
+            for name in ("geometry", "governorates", "areas", "blocks", "corridor", "circle")
             if getattr(self, name) is not None
         ]
         if len(forms) != 1:
             raise ValueError(
-                "zone needs exactly one of geometry, governorates, blocks, corridor, circle"
+                "zone needs exactly one of geometry, governorates, areas, blocks, corridor, circle"
                 + (f" (got {', '.join(forms)})" if forms else "")
             )
         if self.governorates is not None and not self.governorates:
             raise FieldProblem("governorates", "governorates must list at least one pcode or name")
+        if self.areas is not None and not self.areas:
+            raise FieldProblem("areas", "areas must list at least one p-code or name")
         if self.blocks is not None and not self.blocks:
             raise FieldProblem("blocks", "blocks must list at least one block number")
         return self

@@ -1,7 +1,9 @@
 """Local wall-clock dates and times in Arabic and English, for texts made on the server.
 
-Arabic uses the Levantine month names used in Gaza (أيلول, تشرين الثاني) and Arabic-Indic
-digits, as the page does (``Intl`` with ``ar-PS``); English uses ``2 Sep 2024``.
+Arabic uses the month names of the place: the Levantine ones (أيلول, تشرين الثاني) where they
+are used (Gaza, Syria, Lebanon, Jordan, Iraq), the names used in Egypt, Sudan, Yemen and the
+Gulf (سبتمبر, نوفمبر) elsewhere; digits are Arabic-Indic, as the page does (``Intl`` with
+``ar-PS``). English uses ``2 Sep 2024``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,33 @@ MONTHS_AR = (
     "تشرين الثاني",
     "كانون الأول",
 )
+MONTHS_AR_OTHER = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+)
+#: Zones whose Arabic speakers name the months the Levantine way.
+LEVANTINE_MONTH_ZONES = frozenset(
+    {"Asia/Gaza", "Asia/Hebron", "Asia/Jerusalem", "Asia/Damascus", "Asia/Beirut", "Asia/Amman",
+     "Asia/Baghdad"}
+)  # fmt: skip
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
-ZONE_NAMES = {"Asia/Gaza": {"en": "Gaza time", "ar": "بتوقيت غزة"}}
+ZONE_NAMES = {
+    "Asia/Gaza": {"en": "Gaza time", "ar": "بتوقيت غزة"},
+    "Africa/Khartoum": {"en": "Khartoum time", "ar": "بتوقيت الخرطوم"},
+    "Asia/Damascus": {"en": "Damascus time", "ar": "بتوقيت دمشق"},
+    "Europe/Kyiv": {"en": "Kyiv time", "ar": "بتوقيت كييف"},
+}
 
 
 def digits(text: str, lang: Lang) -> str:
@@ -47,7 +73,11 @@ def local(seconds: int, tz: str) -> datetime:
 
 
 def month(moment: datetime, lang: Lang) -> str:
-    return (MONTHS_AR if lang == "ar" else MONTHS_EN)[moment.month - 1]
+    if lang == "en":
+        return MONTHS_EN[moment.month - 1]
+    zone = getattr(moment.tzinfo, "key", None)
+    names = MONTHS_AR if zone in LEVANTINE_MONTH_ZONES else MONTHS_AR_OTHER
+    return names[moment.month - 1]
 
 
 def day_month(moment: datetime, lang: Lang) -> str:

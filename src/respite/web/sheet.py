@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable
 from html import escape
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from respite.geometry import AreaCatalogue
@@ -19,7 +20,6 @@ from respite.web.localtime import Lang
 from respite.web.summary import sms_text
 
 WIDTH = 360.0
-_SIMPLIFY = 0.0006
 MAX_ROWS = 16
 
 _WORDS: dict[str, dict[Lang, str]] = {
@@ -85,29 +85,50 @@ class _Projection:
         return " ".join("M" + " L".join(self.xy(x, y) for x, y in ring) for ring in rings)
 
 
+def frame(pause: Pause) -> tuple[float, float, float, float]:
+    """The map's extent: the pause's own zones (every part of every version), padded.
+
+    Never a fixed region: a Sudan-wide ceasefire frames Sudan, a 400 m crossing point in
+    Aleppo frames a few kilometres round it.
+    """
+    zones = [part.zone for version in pause.versions for part in version.parts]
+    minx, miny, maxx, maxy = shapely.union_all(zones).bounds
+    # A tenth of the extent on each side, and at least ~1 km, so that a small zone keeps
+    # some of its surroundings.
+    pad_y = max((maxy - miny) * 0.1, 0.01)
+    pad_x = max((maxx - minx) * 0.1, 0.01 / max(math.cos(math.radians((miny + maxy) / 2)), 0.1))
+    return (minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y)
+
+
 def _map(pause: Pause, lang: Lang) -> str:
     catalogue = AreaCatalogue.bundled()
-    strip = catalogue.strip()
-    minx, miny, maxx, maxy = strip.bounds
-    pad = 0.01
-    proj = _Projection((minx - pad, miny - pad, maxx + pad, maxy + pad))
+    bounds = frame(pause)
+    proj = _Projection(bounds)
+    view = shapely.box(*bounds)
+    # Simplify to about a third of an SVG unit: finer detail cannot be printed.
+    tolerance = (bounds[3] - bounds[1]) / max(proj.height, 1.0) / 3
+    extent = ",".join(f"{v:.5f}" for v in bounds)
     out = [
         f'<svg class="map" viewBox="0 0 {WIDTH:.0f} {proj.height:.0f}" role="img" '
-        f'aria-label="{escape(_t("legend", lang))}">',
+        f'aria-label="{escape(_t("legend", lang))}" data-bounds="{extent}">',
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" '
         'stroke="#b3261e" stroke-width="2.5"/></pattern></defs>',
     ]
-    for gov in catalogue.governorates():
-        shape = gov.geometry.simplify(_SIMPLIFY)
+    for area in catalogue.areas_in(view):
+        shape = area.geometry.intersection(view).simplify(tolerance)
         out.append(f'<path class="gov" d="{proj.path(shape)}"/>')
     for part in pause.latest.parts:
-        shape = part.zone.simplify(_SIMPLIFY)
+        shape = part.zone.simplify(tolerance)
         out.append(f'<path class="zone" d="{proj.path(shape)}"/>')
     for road in catalogue.roads():
-        out.append(f'<path class="road" d="{proj.path(road.geometry.simplify(_SIMPLIFY))}"/>')
+        if road.geometry.intersects(view):
+            shape = road.geometry.intersection(view).simplify(tolerance)
+            out.append(f'<path class="road" d="{proj.path(shape)}"/>')
     for place in catalogue.places():
         if place.category not in ("city", "town") and (place.population or 0) < 20000:
+            continue
+        if not view.contains(place.geometry):
             continue
         x, y = proj.xy(place.geometry.x, place.geometry.y).split(",")
         name = place.name_ar if lang == "ar" else place.name_en
@@ -116,6 +137,8 @@ def _map(pause: Pause, lang: Lang) -> str:
             f'<text x="{float(x) + 4:.1f}" y="{float(y) + 3:.1f}">{escape(name)}</text>'
         )
     for crossing in catalogue.crossings():
+        if not view.contains(crossing.geometry):
+            continue
         x, y = proj.xy(crossing.geometry.x, crossing.geometry.y).split(",")
         out.append(
             f'<rect class="crossing" x="{float(x) - 3:.1f}" y="{float(y) - 3:.1f}" '

@@ -10,7 +10,7 @@ const LAYERS = ['strip', 'governorates', 'blocks', 'places', 'crossings', 'roads
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  data: null, zones: [], layers: null, index: null, tz: 'Asia/Gaza', horizon: [0, 0],
+  data: null, zones: [], layers: null, index: null, tz: 'UTC', horizon: [0, 0],
   t: 0, live: true, pick: null, showInactive: false, pauseId: null, offline: false,
 };
 let map = null;
@@ -34,7 +34,7 @@ async function load() {
   state.data = data;
   state.horizon = data.horizon;
   state.zones = prepare(data.features);
-  state.tz = data.features[0]?.properties.timezone ?? 'Asia/Gaza';
+  state.tz = data.features[0]?.properties.timezone ?? 'UTC';  // never a guessed place
   state.layers = Object.fromEntries(LAYERS.map((name, i) => [name, layers[i]]));
   state.index = buildIndex(state.layers);
 }
@@ -404,7 +404,7 @@ async function start() {
     return;
   }
   map = new PauseMap($('map'), { onPick: (lon, lat, label) => check(lon, lat, label) });
-  map.drawBasemap(state.layers);
+  map.drawBasemap(state.layers, state.data.features);
   map.translate();
   state.t = clampTime(nowSeconds());
   const pauseId = readHash();
@@ -432,6 +432,8 @@ window.respite = {
     return [box.left + p.x, box.top + p.y];
   },
   view: (lon, lat, zoom) => map.map.setView([lat, lon], zoom, { animate: false }),
+  // The map's current view as [west, south, east, north] (for tests of the framing).
+  bounds: () => map.map.getBounds().toBBoxString().split(',').map(Number),
 };
 
 start().catch((error) => {

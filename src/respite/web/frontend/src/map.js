@@ -61,7 +61,9 @@ export class PauseMap {
     map.on('zoomend', () => this.updateBlockLabels());
   }
 
-  drawBasemap(layers) {
+  // The first view frames the pauses' own zones (a Sudan-wide ceasefire, an Aleppo corridor),
+  // not a fixed region; the bundled basemap is drawn wherever it is.
+  drawBasemap(layers, zones = []) {
     const { map } = this;
     this.layers = layers;
     const base = { renderer: this.baseRenderer, interactive: false, pane: 'base' };
@@ -69,9 +71,13 @@ export class PauseMap {
     L.geoJSON(layers.governorates, { ...base, style: { color: '#666', weight: 1.2, dashArray: '6 3', fill: false } }).addTo(map);
     L.geoJSON(layers.blocks, { renderer: this.blockRenderer, pane: 'blocks', interactive: false, style: { color: '#8a8a8a', weight: 0.6, fill: false } }).addTo(map);
     L.geoJSON(layers.roads, { ...base, style: { color: '#5b4a2f', weight: 2.2, opacity: 0.8 } }).addTo(map);
-    const bounds = L.geoJSON(layers.strip).getBounds();
-    map.fitBounds(bounds, { padding: [8, 8] });
-    map.setMaxBounds(bounds.pad(0.6));
+    const strip = L.geoJSON(layers.strip).getBounds();
+    const extent = zones.length ? L.geoJSON({ type: 'FeatureCollection', features: zones }).getBounds() : strip;
+    const reach = L.latLngBounds(extent.getSouthWest(), extent.getNorthEast()).extend(strip).pad(0.6);
+    map.setMinZoom(0);  // getBoundsZoom never answers below the current minimum
+    map.setMinZoom(Math.min(9, Math.floor(map.getBoundsZoom(reach))));
+    map.setMaxBounds(reach);
+    map.fitBounds(extent, { padding: [8, 8] });
     this.drawLabels();
     this.updateBlockLabels();
   }
