@@ -67,6 +67,13 @@ class IncidentRecord:
     #: Every original column/property, as text, so nothing of the source is lost.
     attributes: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # -0.0 is the same place as 0.0, but not every store keeps the sign (SQLite does not),
+        # and the digest would then differ after a round trip: keep one zero.
+        for name in ("lon", "lat", "radius_m"):
+            if getattr(self, name) == 0:
+                object.__setattr__(self, name, 0.0)
+
     def digest(self) -> str:
         """SHA-256 of the canonical content: equal digests mean an identical record."""
         # Not dataclasses.asdict: its deep copy of the attributes was half of an import's time.
