@@ -11,14 +11,23 @@ from __future__ import annotations
 from .extract import MAX_TEXT_CHARS, SUPPORTED_LANGUAGES, extract, language_of
 from .gazetteer import Gazetteer, GazetteerEntry
 from .model import Extraction, Span
+from .present import as_json, field_rows
+from .to_pause import AmendmentDraft, Draft, SourceText, draft_document, draft_extension
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "SUPPORTED_LANGUAGES",
+    "AmendmentDraft",
+    "Draft",
     "Extraction",
     "Gazetteer",
     "GazetteerEntry",
+    "SourceText",
     "Span",
+    "as_json",
+    "draft_document",
+    "draft_extension",
     "extract",
+    "field_rows",
     "language_of",
 ]

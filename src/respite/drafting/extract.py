@@ -125,6 +125,8 @@ def extract(
     windows = find_windows(folded, anchor, zone_value.value if zone_value else None)  # type: ignore[arg-type]
     notice = find_notice(folded.text)
     extension = find_extension(folded.text)
+    if extension is not None:  # "extend for two days" is an amendment, not a window of its own
+        windows = [w for w in windows if not _only_from(w, extension)]
     has_time = any(w.start_local or w.end_local for w in windows)
     specifics = bool(windows) or extension is not None
     multi_day = any(_multi_day(w) for w in windows) or extension is not None
@@ -147,6 +149,10 @@ def extract(
         timezone=zone_value,
     )
     return _with_gaps(extraction)
+
+
+def _only_from(window: WindowFound, extension: Amount) -> bool:
+    return window.start_local is None and window.end_local is None and window.first_date is None
 
 
 def _multi_day(window: WindowFound) -> bool:

@@ -50,6 +50,7 @@ class GazetteerEntry:
     names: tuple[str, ...]
     timezone: str | None
     governorates: tuple[str, ...] = ()
+    coordinates: tuple[float, float] | None = None
 
 
 _COUNTRIES = {"Syria", "Ukraine", "Sudan", "Yemen"}
@@ -173,12 +174,16 @@ class Gazetteer:
         entries: list[GazetteerEntry] = []
 
         def add(
-            kind: str, ident: str, label: str, names: Iterable[str], govs: tuple[str, ...] = ()
+            kind: str,
+            ident: str,
+            label: str,
+            names: Iterable[str],
+            govs: tuple[str, ...] = (),
+            point: tuple[float, float] | None = None,
         ) -> None:
             all_names = (*names, *extra.pop(ident, []))
-            entries.append(
-                GazetteerEntry(ident, kind, label, tuple(dict.fromkeys(all_names)), zone, govs)
-            )
+            unique = tuple(dict.fromkeys(all_names))
+            entries.append(GazetteerEntry(ident, kind, label, unique, zone, govs, point))
 
         for gov in catalogue.governorates():
             names = (
@@ -203,9 +208,12 @@ class Gazetteer:
                 crossing.name_ar,
                 *crossing.aliases,
             )
-            add("crossing", f"crossing:{crossing.ref}", crossing.name_en, names)
+            point = (crossing.geometry.x, crossing.geometry.y)
+            add("crossing", f"crossing:{crossing.ref}", crossing.name_en, names, (), point)
         for place in catalogue.places():
-            add("place", f"place:{place.ref}", place.name_en, (place.name_en, place.name_ar))
+            point = (place.geometry.x, place.geometry.y)
+            names = (place.name_en, place.name_ar)
+            add("place", f"place:{place.ref}", place.name_en, names, (), point)
         for area in description.get("areas", []):
             govs = tuple(area["governorates"])
             add("region", area["id"], area["names"][0], area["names"], govs)
@@ -237,6 +245,7 @@ class Gazetteer:
                         confidence=0.9 if entry.id else 0.6,
                         governorates=entry.governorates,
                         timezone=entry.timezone,
+                        coordinates=entry.coordinates,
                     )
                 )
         found.extend(self._find_blocks(folded, taken))

@@ -38,6 +38,7 @@ class PlaceFound:
     confidence: float
     governorates: tuple[str, ...] = ()
     timezone: str | None = None
+    coordinates: tuple[float, float] | None = None  # lon, lat of a catalogue point
 
 
 @dataclass(frozen=True, slots=True)
