@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+
 from respite.drafting import SourceText, draft_document, draft_extension, extract
 from respite.drafting.model import Extraction
 from respite.pauses.fileformat import resolve_document
@@ -143,6 +144,7 @@ def test_daily_pauses_of_9_november_2023_are_read_with_their_notice() -> None:
 
 def test_truce_of_24_november_2023() -> None:
     extraction, document = _draft(TRUCE_24_NOV, date(2023, 11, 23))
+    assert extraction.timezone is not None and extraction.timezone.value == "Asia/Gaza"
     pause = document["pauses"][0]
     assert pause["kind"] == "truce"
     (window,) = pause["parts"][0]["windows"]

@@ -77,7 +77,8 @@ def test_the_day_something_was_said_is_marked() -> None:
 
 def test_phrases() -> None:
     text = fold("daily four-hour pauses, announced three hours in advance, for 72 ساعة").text
-    assert [(d.value, d.unit) for d in find_durations(text)][0] == (4, "hours")
+    durations = [(d.value, d.unit) for d in find_durations(text)]
+    assert durations == [(4, "hours"), (3, "hours"), (72, "hours")]
     notice = find_notice(text)
     assert notice is not None and notice.value == 3
     extension = find_extension(fold("تمديد الهدنة الإنسانية ليومين إضافيين").text)
