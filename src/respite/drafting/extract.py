@@ -24,6 +24,7 @@ from .normalise import Folded, fold
 from .objectives import find_objectives
 from .parties import find_parties
 from .phrases import Amount, find_extension, find_notice
+from .zones import find_zones
 
 __all__ = ["MAX_TEXT_CHARS", "SUPPORTED_LANGUAGES", "extract", "language_of"]
 
@@ -120,7 +121,13 @@ def extract(
     language = _check(text)
     folded = fold(text)
     gazetteer = gazetteer or Gazetteer.bundled()
-    places = gazetteer.find(folded)
+    # "Khartoum time" names a clock, not a place the pause covers.
+    clocks = [(z.start, z.end) for z in find_zones(folded.text)]
+    places = [
+        p
+        for p in gazetteer.find(folded)
+        if not any(s <= _folded_index(folded, p.span.start) < e for s, e in clocks)
+    ]
     zone_value = _zone(places, timezone)
     windows = find_windows(folded, anchor, zone_value.value if zone_value else None)  # type: ignore[arg-type]
     notice = find_notice(folded.text)
@@ -149,6 +156,10 @@ def extract(
         timezone=zone_value,
     )
     return _with_gaps(extraction)
+
+
+def _folded_index(folded: Folded, original: int) -> int:
+    return next((i for i, o in enumerate(folded.origin) if o >= original), len(folded.text))
 
 
 def _only_from(window: WindowFound, extension: Amount) -> bool:
