@@ -7,14 +7,15 @@ import sys
 from datetime import date, time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from respite.drafting import Gazetteer
+from respite.drafting import Gazetteer, SourceText, draft_document, extract
 from respite.drafting.clock import find_ranges
 from respite.drafting.dates import find_dates
 from respite.drafting.normalise import fold
 from respite.drafting.phrases import find_durations, find_extension, find_notice
+from respite.pauses.fileformat import resolve_document
 
 
 def _ranges(text: str) -> list[tuple[time | None, time | None]]:
@@ -120,3 +121,41 @@ def test_the_library_imports_no_web_or_database_code() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_ENGLISH = [
+    "the", "pause", "will", "take place", "from", "to", "until", "between", "and", "daily",
+    "every day", "until further notice", "10 a.m.", "2 p.m.", "08:00", "19:00", "(0500 GMT)",
+    "tomorrow", "on Friday", "May 5, 6 and 7", "for four days", "three hours in advance",
+    "in Rafah", "Salah al-Din Road", "northern Gaza", "Aleppo", "Moscow time", "extend",
+    "for an additional two days", "said Thursday", "calling for", "there is no ceasefire", ".",
+]  # fmt: skip
+_ARABIC = [
+    "هدنة", "إنسانية", "تبدأ", "من الساعة العاشرة صباحا", "حتى الرابعة", "إلى الساعة 19:00",
+    "يوميا", "غدا", "يوم الجمعة", "وحتى إشعار آخر", "لمدة أربعة أيام", "في قطاع غزة",
+    "وشمال غزة", "في حلب", "بتوقيت موسكو", "تمديد الهدنة ليومين", "نفى", "يدعو", "،", ".",
+]  # fmt: skip
+
+
+@settings(deadline=None)  # the first example builds the gazetteer
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(_ENGLISH), min_size=3, max_size=40).map(
+            lambda words: "The pause will be: " + " ".join(words)
+        ),
+        st.lists(st.sampled_from(_ARABIC), min_size=3, max_size=40).map(
+            lambda words: "أعلنت هدنة إنسانية " + " ".join(words)
+        ),
+    )
+)
+def test_any_mix_of_phrases_gives_a_consistent_extraction(text: str) -> None:
+    extraction = extract(text, anchor=date(2024, 3, 1))
+    for place in extraction.places:
+        assert text[place.span.start : place.span.end] == place.span.text
+    for window in extraction.windows:
+        if window.first_date and window.last_date:
+            assert window.last_date >= window.first_date
+        assert window.until_further_notice <= (window.recurrence == "daily")
+    draft = draft_document(extraction, SourceText("generated"))
+    if draft.document is not None:  # whatever is drafted is a valid, resolvable pause file
+        resolve_document(draft.document)
