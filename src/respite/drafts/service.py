@@ -40,19 +40,18 @@ def checked_zone(name: str | None, location: str) -> str | None:
     return name
 
 
-def _current_end(pause: Pause) -> tuple[datetime, int]:
-    ends = [part.last_end() for part in pause.latest.parts]
-    if any(end is None for end in ends):
-        raise InvalidInput(
-            [
-                Problem(
-                    "amends", f"pause {pause.id!r} is open-ended: an extension has no end to move"
-                )
-            ]
-        )
+def _current_end(pause: Pause, text_date: date) -> tuple[datetime, int]:
+    """The pause's end as known when the text was published, and the next version number."""
+    zone = ZoneInfo(pause.timezone)
+    known_at = int(datetime.combine(text_date, datetime.min.time(), tzinfo=zone).timestamp())
+    version = pause.version_at(known_at) or pause.latest
+    ends = [part.last_end() for part in version.parts]
+    if not ends or any(end is None for end in ends):
+        message = f"pause {pause.id!r} is open-ended: an extension has no end to move"
+        raise InvalidInput([Problem("amends", message)])
     last = max(end for end in ends if end is not None)
-    local = datetime.fromtimestamp(last, ZoneInfo(pause.timezone)).replace(tzinfo=None)
-    return local, len(pause.versions) + 1
+    local = datetime.fromtimestamp(last, zone).replace(tzinfo=None)
+    return local, version.version + 1
 
 
 def propose(
@@ -76,6 +75,6 @@ def propose(
             raise NotFound(
                 f"no pause {amends!r} to amend; known: {', '.join(p.id for p in pauses)}"
             )
-        current_end, version = _current_end(found)
+        current_end, version = _current_end(found, text_date)
     extension = draft_extension(extraction, source, current_end=current_end, version=version)
     return Proposal(extraction, draft, extension)
