@@ -211,6 +211,8 @@ def _with_gaps(extraction: Extraction) -> Extraction:
     gaps: list[str] = []
     if not extraction.places:
         gaps.append("places")
+    if extraction.extension_days is not None and not extraction.windows:
+        return dataclasses.replace(extraction, to_fill_in=tuple(gaps))  # an amendment: see it
     if not extraction.windows:
         gaps.append("windows")
     for index, window in enumerate(extraction.windows):
