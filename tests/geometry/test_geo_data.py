@@ -27,6 +27,7 @@ FILES = [
     "roads.geojson",
     "crossings.geojson",
     "places.geojson",
+    "gazetteer.json",
 ]
 
 
