@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from respite.drafting import SourceText, field_rows
 from respite.errors import InvalidInput, Problem
@@ -130,10 +129,12 @@ def _print(proposal: Proposal, result: dict[str, Any], out: Console) -> None:
         out.print(
             f"[bold]NO PAUSE ANNOUNCED[/bold]: {escape(str(kind))} ({escape(cue)!r}); no draft"
         )
-    table = Table("field", "value", "span", "confidence")
-    for row in field_rows(extraction):
-        table.add_row(*(escape(cell) for cell in row))
-    out.print(table)
+    # One line per field (no table: long Arabic spans must not be wrapped or cut).
+    out.print("field | value | span | confidence")
+    for name, value, span, confidence in field_rows(extraction):
+        out.print(
+            escape(f"{name} | {value} | {span} | {confidence}"), overflow="ignore", crop=False
+        )
     if result["to_fill_in"]:
         out.print("To fill in: " + escape("; ".join(result["to_fill_in"])))
     if result["draft"] is not None:
