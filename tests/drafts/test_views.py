@@ -5,23 +5,11 @@ Who may call it is in the policy table (tests/api/test_authorisation.py).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-_HELPERS = Path(__file__).parents[1] / "api" / "helpers.py"
-if "api_helpers" not in sys.modules:  # the API tests' helpers, as tests/api/conftest.py loads them
-    spec = importlib.util.spec_from_file_location("api_helpers", _HELPERS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["api_helpers"] = module
-    spec.loader.exec_module(module)
-
-from api_helpers import PROBLEM_JSON, Service, running  # noqa: E402
+from api_helpers import PROBLEM_JSON, Service, running
 
 POLIO = (
     '"The way we discussed and agreed, the campaign will start on September 1, in central Gaza, '
