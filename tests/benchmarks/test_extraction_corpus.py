@@ -11,6 +11,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.extraction.corpus import load, split_of  # noqa: E402
+
 from respite.drafting import Gazetteer  # noqa: E402
 
 WINDOW_KEYS = {"start_local", "end_local", "first_date", "last_date", "recurrence",
