@@ -180,6 +180,19 @@ def test_every_domain_has_the_same_shape() -> None:
     assert missing == []
 
 
+# Domains that store nothing: the same shape without a model or tables of their own.
+STATELESS_DOMAINS = ("drafts",)
+
+
+def test_a_stateless_domain_has_the_shape_but_no_tables() -> None:
+    shape = ("service.py", "views.py", "commands.py")
+    missing = [
+        f"{d}/{n}" for d in STATELESS_DOMAINS for n in shape if not (SOURCE / d / n).exists()
+    ]
+    stored = [f"{d}/tables.py" for d in STATELESS_DOMAINS if (SOURCE / d / "tables.py").exists()]
+    assert (missing, stored) == ([], [])
+
+
 def test_every_domains_tables_are_registered_for_the_migrations() -> None:
     registry = set(_imports("respite.storage.migrations.registry", type_only=True))
     tables = {m for m in MODULES if m.endswith(".tables") and m.count(".") == 2}

@@ -149,6 +149,10 @@ def _compliance_commands(sub: Any) -> None:
     from respite.compliance.commands import add_parsers as compliance_parsers  # noqa: PLC0415
 
     compliance_parsers(sub)
+    # Pure: reading an announcement needs no database and no server extra.
+    from respite.drafts.commands import add_parsers as draft_parsers  # noqa: PLC0415
+
+    draft_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:

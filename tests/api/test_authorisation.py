@@ -103,6 +103,7 @@ GET    /v1/cap                                 200     200     200     200     2
 GET    /v1/cap?pause={draft}                   404     404     404     404     404     404     404     404
 GET    /v1/collections/pauses/items            200     200     200     200     200     200     200     200
 GET    /v1/collections/pauses/items/{draft}     404     404     404     404     404     404     404     404
+POST   /v1/drafts                              401     200     200     200     403     403     403     403
 """
 
 # What each member of the cast sees of the pauses (the same columns).
@@ -289,6 +290,18 @@ READS: dict[str, tuple[Send, Check | None]] = {}
 WRITES: dict[str, tuple[Send, Callable[[dict[str, Any], Call], None], Check | None]] = {}
 
 
+DRAFT_REQUEST = {
+    "text": "The IDF will allow traffic on Salah al-Din Road tomorrow between 10 a.m. and 2 p.m.",
+    "date": "2023-11-04",
+}
+
+
+def check_draft_proposal(call: Call, response: httpx.Response) -> None:
+    body = response.json()
+    assert body["is_announcement"] is True
+    assert body["draft"]["pauses"][0]["status"] == "draft"
+
+
 def check_list(call: Call, response: httpx.Response) -> None:
     ids = listed_ids(response)
     assert response.json()["count"] == len(ids) == LISTED[call.role]
@@ -378,6 +391,8 @@ READS.update(
         "GET /v1/pauses/{draft}/occurrences": (lambda c: c.get(f"/v1/pauses/{DRAFT}/occurrences", **OCTOBER), check_draft_occurrences),
         "GET /v1/me": (lambda c: c.get("/v1/me"), check_me),
         "GET /v1/audit": (lambda c: c.get("/v1/audit", limit=1000), check_audit),
+        # Reading an announcement stores nothing: a read for the table (audit head unchanged).
+        "POST /v1/drafts": (lambda c: c.send("POST", "/v1/drafts", json=DRAFT_REQUEST), check_draft_proposal),
         "GET /v1/audit/verify": (lambda c: c.get("/v1/audit/verify"), check_verify),
         "GET /v1/status(published-zone)": (status_at(PUBLISHED_ZONE), check_published_zone),
         "GET /v1/status(draft-zone)": (status_at(DRAFT_ZONE), check_draft_zone),

@@ -41,6 +41,7 @@ V1_PATHS = {
     "/v1/collections/pauses/items",
     "/v1/collections/pauses/items/{feature_id}",
     "/v1/pauses/{pause_id}/summary.txt",
+    "/v1/drafts",
 }
 
 

@@ -13,6 +13,7 @@ from respite import __version__
 from respite.accounts import views as accounts
 from respite.accounts.tokens import principal_of
 from respite.api.settings import Settings
+from respite.drafts import views as drafts
 from respite.httpkit import problems
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(sites.router)
     app.include_router(incidents.router)
     app.include_router(compliance_views.router)
+    app.include_router(drafts.router)
     app.include_router(web_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -33,6 +33,7 @@ class Action(StrEnum):
     REPORT_INCIDENT = "report_incident"
     CORRECT_INCIDENT = "correct_incident"
     REVIEW_INCIDENT = "review_incident"
+    DRAFT_PAUSE = "draft_pause"
 
 
 #: Roles allowed each action; ``OWNED`` actions also need the owner organisation to match.
@@ -65,6 +66,9 @@ ALLOWED: dict[Action, frozenset[UserRole]] = {
         {UserRole.ADMIN, UserRole.COORDINATOR, UserRole.ORGANISATION}
     ),
     Action.REVIEW_INCIDENT: frozenset({UserRole.ADMIN, UserRole.COORDINATOR}),
+    # Drafts (respite.drafts): reading an announcement into a draft, nothing stored; the
+    # coordinators who then record pauses.
+    Action.DRAFT_PAUSE: frozenset({UserRole.ADMIN, UserRole.COORDINATOR}),
 }
 #: Actions on a resource owned by an organisation: only that organisation (or admin, or an
 #: observer for reading) may perform them.
