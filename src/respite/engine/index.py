@@ -150,7 +150,17 @@ class SpaceTimeIndex:
             i = bisect_right(starts, t)
             if i > 0 and t < ends_of[zone][i - 1]:
                 covering.append((zone, offsets[zone] + i - 1))
-            elif not covering and i < len(starts) and (best is None or starts[i] < best_start):
+            elif (
+                not covering
+                and i < len(starts)
+                and (
+                    best is None
+                    or starts[i] < best_start
+                    # Windows opening together: the first zone in the pauses' order, whichever
+                    # order the grid lists them in (the page answers the same way).
+                    or (starts[i] == best_start and zone < best[0])
+                )
+            ):
                 best, best_start = (zone, offsets[zone] + i), starts[i]
         return covering, (None if covering else best)
 
