@@ -32,7 +32,6 @@ from typing import Any, cast
 
 import numpy as np
 import pyvrp
-from pyvrp.constants import MAX_VALUE
 
 from respite.planner.model import Cargo, PlanningProblem, VehicleKind
 from respite.planner.shifts import Drop, Shift, open_spans
@@ -250,11 +249,23 @@ def build_period(
                 )
             )
     distances, durations = [], []
+    # A leg with no covered path costs more than any route could and takes longer than the
+    # whole period, so using it always breaks the vehicle's time window. (PyVRP's own
+    # "missing" value, 2**44, would swamp the averages its penalties start from.)
+    span = int((shifts[-1].end - epoch).total_seconds())
+    finite = [
+        legs.km[np.isfinite(legs.km)] for legs in (travel.legs(s.key, s.zone) for s in shifts)
+    ]
+    longest = max((float(f.max()) for f in finite if f.size), default=1.0)
     for shift, speed in profiles:
         km = travel.legs(shift.key, shift.zone).km
         blocked = ~np.isfinite(km)
-        metres = np.where(blocked, MAX_VALUE, np.round(np.where(blocked, 0, km) * 1000))
-        seconds = np.where(blocked, MAX_VALUE, np.round(np.where(blocked, 0, km) / speed * 3600))
+        metres = np.where(
+            blocked, round(longest * 10_000), np.round(np.where(blocked, 0, km) * 1000)
+        )
+        seconds = np.where(
+            blocked, 2 * span + 86_400, np.round(np.where(blocked, 0, km) / speed * 3600)
+        )
         distances.append(metres.astype(np.int64))
         durations.append(seconds.astype(np.int64))
     data = pyvrp.ProblemData(

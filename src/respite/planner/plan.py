@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+import numpy as np
 import pyvrp
 
 from respite.planner.build import Cohort, PeriodModel, build_period, cohorts_of, fleet_shares
 from respite.planner.model import Cargo, PlanningProblem
-from respite.planner.reasons import CohortKey, cohort_key, explain
+from respite.planner.reasons import CohortKey, cohort_key, explain, fits_in_shift
 from respite.planner.result import (
     ItemOutcome,
     Leg,
@@ -62,8 +63,14 @@ def plan(
     shifts = shifts_of(problem)
     drops = drops_of(problem)
     shares = fleet_shares(problem)
-    shift_cohorts = {s.index: cohorts_of(problem, s, shares) for s in shifts}
-    estimate = [len(_offer(problem, drops, shift_cohorts[s.index])) for s in shifts]
+    shift_cohorts = {
+        s.index: _moving(problem, travel, s, cohorts_of(problem, s, shares)) for s in shifts
+    }
+    servable = _Servable(problem, travel)
+    estimate = [
+        len(_offer(problem, servable.filter(drops, shift_cohorts[s.index]), shift_cohorts[s.index]))
+        for s in shifts
+    ]
     periods = periods_of(shifts, estimate, max_visits)
     weights = [sum(estimate[s.index] for s in period) for period in periods]
     remaining = list(drops)
@@ -72,7 +79,7 @@ def plan(
     feasible, iterations = True, 0
     for number, period in enumerate(periods):
         cohorts = [c for s in period for c in shift_cohorts[s.index]]
-        offered = _offer(problem, remaining, cohorts)
+        offered = _offer(problem, servable.filter(remaining, cohorts), cohorts)
         if not offered or not cohorts:
             continue
         model = build_period(problem, travel, period, offered, shares)
@@ -130,6 +137,33 @@ def _offer(
             out.append(drop)
             room[drop.cargo] -= drop.amount
     return out
+
+
+def _moving(
+    problem: PlanningProblem, travel: Travel, shift: Shift, cohorts: list[Cohort]
+) -> list[Cohort]:
+    """The cohorts that can leave their depot under cover in ``shift`` at all."""
+    km = travel.legs(shift.key, shift.zone).km
+    first = len(problem.depots)
+    return [c for c in cohorts if np.isfinite(km[c.depot, first:]).any()]
+
+
+class _Servable:
+    """Which drops some cohort could serve alone (cached per cohort, place and size)."""
+
+    def __init__(self, problem: PlanningProblem, travel: Travel) -> None:
+        self._problem = problem
+        self._travel = travel
+        self._known: dict[tuple[CohortKey, Cargo, int, int], bool] = {}
+
+    def filter(self, drops: Iterable[Drop], cohorts: list[Cohort]) -> list[Drop]:
+        return [d for d in drops if any(self._fits(c, d) for c in cohorts)]
+
+    def _fits(self, cohort: Cohort, drop: Drop) -> bool:
+        key = (cohort_key(cohort), drop.cargo, drop.item, drop.amount)
+        if key not in self._known:
+            self._known[key] = fits_in_shift(self._problem, self._travel, cohort, drop)
+        return self._known[key]
 
 
 class _Done:

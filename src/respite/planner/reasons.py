@@ -56,7 +56,7 @@ def explain(
         return Reason.DEMAND_OVER_CAPACITY, (
             f"a part of {drop.amount} is more than the vehicles that reach it carry ({largest})"
         )
-    fitting = [c for c in big_enough if _fits(problem, travel, c, drop)]
+    fitting = [c for c in big_enough if fits_in_shift(problem, travel, c, drop)]
     if not fitting:
         trip = min(_round_trip(problem, travel, c, drop) for c in big_enough)
         longest = max(s.hours for s in shifts)
@@ -77,7 +77,7 @@ def explain(
     )
 
 
-def _fits(problem: PlanningProblem, travel: Travel, cohort: Cohort, drop: Drop) -> bool:
+def fits_in_shift(problem: PlanningProblem, travel: Travel, cohort: Cohort, drop: Drop) -> bool:
     shift = cohort.shift
     if drop.cargo is Cargo.PEOPLE:
         return lone_trip_fits(problem, travel, cohort, drop, (shift.start, shift.end))

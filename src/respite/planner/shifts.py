@@ -31,8 +31,11 @@ from shapely.geometry.base import BaseGeometry
 
 from respite.planner.model import Cargo, PlanningProblem, Window
 
-#: prize per full vehicle load, by priority (1 most urgent)
-PRIZE_PER_LOAD = {1: 100_000_000, 2: 10_000_000, 3: 1_000_000}
+#: prize per full vehicle load, by priority (1 most urgent), against distances in units of
+#: 10 m: a full load of the lowest priority is worth 1,000 km of driving (more than any round
+#: trip in a place the size of the Gaza Strip). Much larger prizes swamp
+#: PyVRP's penalties for overloading and late arrival and it returns infeasible solutions.
+PRIZE_PER_LOAD = {1: 10_000_000, 2: 1_000_000, 3: 100_000}
 
 
 @dataclass(frozen=True, slots=True)
