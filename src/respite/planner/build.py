@@ -15,8 +15,9 @@ How the problem's rules become PyVRP's:
   leave in the k-th hour of the shift, for as long as the fleet lasts. This is how a queue at
   a gate behaves; a cohort vehicle left unused does not hand its slot to a later one.
 * **Fleet.** A vehicle kind allowed at several depots is shared out between them in
-  proportion to their throughput (largest remainder); each vehicle does one round trip per
-  shift, and is available again in the next shift.
+  proportion to their throughput (largest remainder); each vehicle does one round
+  trip per shift through a crossing (each entry needs a slot) and as many trips as fit from a
+  base (a PyVRP reload at its depot); it is available again in the next shift.
 * **Evacuations** are PyVRP shipments (pick-up before drop-off in the same route), in seats.
 * **Heterogeneous fleet, several depots:** one vehicle type per (shift, kind, depot, cohort);
   load has two dimensions, pallets and seats.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -213,6 +214,9 @@ def build_period(
                 start_late=sec(c.start_late),
                 tw_late=sec(c.end),
                 profile=profile_of[(c.shift.index, kind.speed_kmh)],
+                # at a base (no throughput) a vehicle may come back, reload and go again;
+                # through a crossing every entry needs a slot, so one trip per cohort vehicle
+                reload_depots=[] if problem.depots[c.depot].throughput_per_hour else [c.depot],
                 name=f"{kind.id}@{problem.depots[c.depot].id}",
             )
         )
@@ -221,13 +225,17 @@ def build_period(
     groups: list[pyvrp.ClientGroup] = []
     rides: list[Drop] = []
     shipments: list[pyvrp.Shipment] = []
+    spans_of: dict[tuple[int, int], list[Visit]] = {}
     for drop in drops:
         if drop.cargo is Cargo.PEOPLE:
             if _ride_possible(problem, travel, cohorts, drop, shifts):
                 rides.append(drop)
                 shipments.append(_shipment(problem, drop, sec(shifts[-1].end)))
             continue
-        copies = _copies(problem, travel, cohorts, drop, shifts)
+        alike = (drop.item, drop.amount)  # drops of one place and size have the same copies
+        if alike not in spans_of:
+            spans_of[alike] = _copies(problem, travel, cohorts, drop, shifts)
+        copies = [replace(v, drop=drop) for v in spans_of[alike]]
         group = len(groups) if len(copies) > 1 else None
         if group is not None:
             groups.append(pyvrp.ClientGroup(required=False))
@@ -260,13 +268,14 @@ def build_period(
     for shift, speed in profiles:
         km = travel.legs(shift.key, shift.zone).km
         blocked = ~np.isfinite(km)
-        metres = np.where(
-            blocked, round(longest * 10_000), np.round(np.where(blocked, 0, km) * 1000)
+        # distances in units of 10 m (see PRIZE_PER_LOAD); a blocked leg costs 10 x the longest
+        decametres = np.where(
+            blocked, round(longest * 1000), np.round(np.where(blocked, 0, km) * 100)
         )
         seconds = np.where(
             blocked, 2 * span + 86_400, np.round(np.where(blocked, 0, km) / speed * 3600)
         )
-        distances.append(metres.astype(np.int64))
+        distances.append(decametres.astype(np.int64))
         durations.append(seconds.astype(np.int64))
     data = pyvrp.ProblemData(
         locations=locations,

@@ -24,10 +24,12 @@ def plan_html(result: PlanResult) -> str:
     zone = ZoneInfo(result.timezone)
     title = f"Plan: {result.problem}"
     goods, people = result.delivered_share("goods"), result.delivered_share("people")
+    bound = result.upper_bound.get("goods")
+    most = "" if bound is None else f"; the crossings could pass at most {bound:,}"
     summary = (
         f"<p>{len(result.routes)} vehicle trips; goods delivered {result.delivered('goods'):,} of "
-        f"{result.demand('goods'):,} ({goods:.0%}; the crossings and bases could pass at most "
-        f"{result.upper_bound.get('goods', 0):,}); people moved {result.delivered('people'):,} of "
+        f"{result.demand('goods'):,} ({goods:.0%}{most}); people moved "
+        f"{result.delivered('people'):,} of "
         f"{result.demand('people'):,} ({people:.0%}). Times in {escape(result.timezone)}. "
         f"{'Feasible.' if result.feasible else 'Some routes broke a rule and were dropped.'}</p>"
     )

@@ -267,7 +267,8 @@ def _activity(
     """(place index, action, amount, item id) of one scheduled activity."""
     depots, places = len(problem.depots), len(problem.destinations)
     if activity.is_depot():
-        return int(activity.idx), ("depart" if position == 0 else "return"), 0, ""
+        action = "depart" if position == 0 else "return" if position == count - 1 else "reload"
+        return int(activity.idx), action, 0, ""
     if activity.is_client():
         drop = model.visits[activity.idx].drop
         return depots + drop.item, "deliver", drop.amount, problem.destinations[drop.item].id
@@ -334,9 +335,16 @@ def _shortfalls(
     return tuple(sorted(out, key=lambda s: (s.priority, -s.amount, s.item_id)))
 
 
-def _upper_bound(problem: PlanningProblem, cohorts: list[Cohort]) -> dict[str, int]:
-    bound = {cargo.value: 0 for cargo in Cargo}
+def _upper_bound(problem: PlanningProblem, cohorts: list[Cohort]) -> dict[str, int | None]:
+    """What the crossings could pass: one full load per vehicle slot (throughput x hours,
+    capped by the fleet). None for a cargo also carried from bases, whose vehicles may make
+    as many trips as fit, so that no such bound exists."""
+    bound: dict[str, int | None] = {cargo.value: 0 for cargo in Cargo}
     for c in cohorts:
         kind = problem.vehicles[c.kind]
-        bound[kind.cargo.value] += c.count * kind.capacity
+        so_far = bound[kind.cargo.value]
+        if problem.depots[c.depot].throughput_per_hour is None or so_far is None:
+            bound[kind.cargo.value] = None
+        else:
+            bound[kind.cargo.value] = so_far + c.count * kind.capacity
     return bound

@@ -109,8 +109,9 @@ class PlanResult:
     periods: int
     iterations: int
     runtime: float
-    #: units of each cargo the open crossings and bases could pass in the windows, at most
-    upper_bound: dict[str, int]
+    #: units of each cargo the crossings could pass in the windows, at most (None: carried
+    #: from bases too, where vehicles may make several trips)
+    upper_bound: dict[str, int | None]
 
     def demand(self, cargo: str = "goods") -> int:
         return sum(i.demand for i in self.items if i.cargo == cargo)

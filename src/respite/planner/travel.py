@@ -85,6 +85,7 @@ class Travel:
     _cover_needed: BaseGeometry | None
     _directed: bool
     _cache: dict[tuple[str, ...], Legs] = field(default_factory=dict)
+    _by_zone: dict[bytes, Legs] = field(default_factory=dict)
 
     @classmethod
     def of(cls, problem: PlanningProblem) -> Travel:
@@ -109,20 +110,25 @@ class Travel:
         """Covered legs while the windows named by ``key`` (whose zones union to ``zone``,
         lon/lat; None = everywhere) are open."""
         if key not in self._cache:
-            allowed = np.ones(len(self._edges), dtype=bool)
-            if self._cover_needed is not None or zone is not None:
-                allowed = self._allowed(zone)
-            self._cache[key] = self._shortest(allowed)
+            # windows on other days of the same zone share one computation
+            same = b"" if zone is None else shapely.to_wkb(zone)
+            if same not in self._by_zone:
+                self._by_zone[same] = self._shortest(self._allowed(zone))
+            self._cache[key] = self._by_zone[same]
         return self._cache[key]
 
     def _allowed(self, zone: BaseGeometry | None) -> npt.NDArray[np.bool_]:
         if zone is None:
             return np.ones(len(self._edges), dtype=bool)
         metric_zone = self.projection.to_metric(zone)
-        outside = shapely.difference(self._segments, metric_zone)
+        shapely.prepare(metric_zone)
+        allowed = np.asarray(shapely.covered_by(self._segments, metric_zone))
+        doubt = np.nonzero(~allowed)[0]  # measure only the edges not plainly inside
+        outside = shapely.difference(self._segments[doubt], metric_zone)
         if self._cover_needed is not None:
             outside = shapely.intersection(outside, self._cover_needed)
-        return np.asarray(shapely.length(outside) <= _SLACK_M)
+        allowed[doubt] = shapely.length(outside) <= _SLACK_M
+        return allowed
 
     def _shortest(self, allowed: npt.NDArray[np.bool_]) -> Legs:
         size = len(self._nodes_lonlat)
