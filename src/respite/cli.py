@@ -112,6 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
     scenarios.set_defaults(handler=_scenarios)
     _service_commands(sub)
     _compliance_commands(sub)
+    _planner_commands(sub)
     return parser
 
 
@@ -135,6 +136,12 @@ def _compliance_commands(sub: Any) -> None:
     from respite.compliance.commands import add_parsers as compliance_parsers  # noqa: PLC0415
 
     compliance_parsers(sub)
+
+
+def _planner_commands(sub: Any) -> None:
+    from respite.planner.commands import add_parsers as planner_parsers  # noqa: PLC0415
+
+    planner_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
