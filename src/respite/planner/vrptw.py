@@ -79,7 +79,9 @@ def _problem_data(raw: dict[str, Any]) -> pyvrp.ProblemData:
     else:  # Solomon text: Euclidean, as vrplib computes it for VRPLIB files
         weights = np.hypot(*(coords[:, None, :] - coords[None, :, :]).transpose(2, 0, 1))
     matrix = (weights * _SCALE).astype(np.int64)
-    demand = np.asarray(raw["demand"], dtype=np.int64)
+    # every value scaled alike, as pyvrp.read(..., round_func="dimacs") does, so that this path
+    # and plain PyVRP search the same numbers
+    demand = (np.asarray(raw["demand"], dtype=float) * _SCALE).astype(np.int64)
     windows = (np.asarray(raw["time_window"], dtype=float) * _SCALE).astype(np.int64)
     service = np.broadcast_to(np.asarray(raw.get("service_time", 0), dtype=float), (count,))
     service_scaled = (service * _SCALE).astype(np.int64)
@@ -88,9 +90,9 @@ def _problem_data(raw: dict[str, Any]) -> pyvrp.ProblemData:
         raise InvalidInput(
             "only instances with one depot, the first node, are supported", location="file"
         )
-    capacity = int(np.atleast_1d(raw["capacity"])[0])
+    capacity = int(np.atleast_1d(raw["capacity"])[0]) * _SCALE
     fleet = int(raw.get("vehicles", count - 1))
-    locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in coords]
+    locations = [pyvrp.Location(x=float(x) * _SCALE, y=float(y) * _SCALE) for x, y in coords]
     clients = [
         pyvrp.Client(
             location=i,
@@ -102,7 +104,7 @@ def _problem_data(raw: dict[str, Any]) -> pyvrp.ProblemData:
         )
         for i in range(1, count)
     ]
-    depot = pyvrp.Depot(location=0, tw_early=int(windows[0, 0]), tw_late=int(windows[0, 1]))
+    depot = pyvrp.Depot(location=0)  # the vehicles' own time window bounds the day
     vehicles = pyvrp.VehicleType(
         num_available=fleet,
         capacity=[capacity],
