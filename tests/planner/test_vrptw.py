@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+import pyvrp
+from pyvrp.stop import MaxIterations as PyvrpIterations
 
 from respite.cli import main
 from respite.errors import InvalidInput
@@ -129,3 +131,14 @@ def test_a_what_if_is_compared_side_by_side(capsys) -> None:
 def test_a_bad_what_if_names_the_option(capsys) -> None:
     assert main(["plan", "example", "truce", "--seconds", "0.2", "--what-if", "extend:nope"]) == 2
     assert "unknown window 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["R101", "RC201"])
+def test_the_planner_path_costs_nothing_against_plain_pyvrp(name: str) -> None:
+    """Same data, seed and iterations as pyvrp.read(..., "dimacs"): the same solution."""
+    path = SOLOMON / f"{name}.vrp"
+    plain = pyvrp.solve(
+        pyvrp.read(path, round_func="dimacs"), PyvrpIterations(400), seed=5, display=False
+    )
+    mine = solve_vrptw(path, MaxIterations(400), seed=5)
+    assert mine.distance == plain.best.distance() / 10
