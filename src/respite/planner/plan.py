@@ -103,7 +103,7 @@ def plan(
         problem=problem.name,
         timezone=problem.timezone,
         routes=tuple(sorted(routes, key=lambda r: (r.departure, r.vehicle))),
-        items=_outcomes(problem, drops, remaining),
+        items=_outcomes(problem, remaining),
         shortfalls=_shortfalls(problem, travel, shifts, all_cohorts, used, remaining),
         feasible=feasible,
         periods=len(periods),
@@ -280,9 +280,7 @@ def _activity(
     return pickup + len(problem.evacuations), "dropoff", ride.amount, group.id
 
 
-def _outcomes(
-    problem: PlanningProblem, drops: tuple[Drop, ...], remaining: list[Drop]
-) -> tuple[ItemOutcome, ...]:
+def _outcomes(problem: PlanningProblem, remaining: list[Drop]) -> tuple[ItemOutcome, ...]:
     left: Counter[tuple[Cargo, int]] = Counter()
     for drop in remaining:
         left[(drop.cargo, drop.item)] += drop.amount
@@ -296,7 +294,6 @@ def _outcomes(
         )
         for i, e in enumerate(problem.evacuations)
     ]
-    del drops
     return tuple(out)
 
 
