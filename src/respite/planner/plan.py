@@ -34,7 +34,7 @@ from respite.planner.result import (
     Shortfall,
     Stop,
 )
-from respite.planner.shifts import Drop, Shift, drops_of, periods_of, shifts_of
+from respite.planner.shifts import PRIZE_PER_LOAD, Drop, Shift, drops_of, periods_of, shifts_of
 from respite.planner.solver import run_pyvrp
 from respite.planner.stop import Stop as Budget
 from respite.planner.travel import Travel
@@ -42,6 +42,10 @@ from respite.planner.validate import check_problem
 
 #: (periods finished, periods in all, seconds into the current period's run)
 PlanProgress = Callable[[int, int, float], None]
+
+#: PyVRP's penalty ceiling per unit of excess load or second of lateness: above any prize, so
+#: that breaking a rule never pays (PyVRP's default, 100,000, is below a full load's prize)
+_PENALTY = 10.0 * max(PRIZE_PER_LOAD.values())
 
 #: a period offers the solver at most this multiple of what its vehicles could carry
 _OFFER_FACTOR = 1.5
@@ -87,7 +91,9 @@ def plan(
             continue
         share = weights[number] / max(sum(weights), 1)
         watch = None if progress is None else _period_watch(progress, number, len(periods))
-        run = run_pyvrp(model.data, stop.for_share(share), seed=seed, progress=watch)
+        run = run_pyvrp(
+            model.data, stop.for_share(share), seed=seed, progress=watch, max_penalty=_PENALTY
+        )
         iterations += run.iterations
         period_routes, done, route_feasible = _extract(problem, travel, model, run.solution)
         feasible = feasible and route_feasible
@@ -307,8 +313,12 @@ def _shortfalls(
 ) -> tuple[Shortfall, ...]:
     grouped: dict[tuple[Cargo, int, str], list[Drop]] = defaultdict(list)
     details: dict[tuple[Cargo, int, str], str] = {}
+    known: dict[tuple[Cargo, int, int], tuple[Reason, str]] = {}
     for drop in remaining:
-        reason, detail = explain(problem, travel, shifts, cohorts, used, drop)
+        alike = (drop.cargo, drop.item, drop.amount)  # same place and size: same answer
+        if alike not in known:
+            known[alike] = explain(problem, travel, shifts, cohorts, used, drop)
+        reason, detail = known[alike]
         key = (drop.cargo, drop.item, reason.value)
         grouped[key].append(drop)
         details.setdefault(key, detail)

@@ -54,12 +54,20 @@ def run_pyvrp(
     *,
     seed: int = 0,
     progress: Progress | None = None,
+    max_penalty: float | None = None,
 ) -> Run:
-    """Solve ``data`` with PyVRP's default parameters until ``stop`` says so."""
+    """Solve ``data`` with PyVRP's default parameters until ``stop`` says so; ``max_penalty``
+    raises the ceiling of PyVRP's penalty per unit of excess load or time warp (the planner's
+    prizes are worth more than the default ceiling, so it would trade a rule for a prize)."""
     criterion: pyvrp.stop.StoppingCriterion = stop
     if progress is not None:
         criterion = _Watched(stop, progress, every=0.25)
-    result = pyvrp.solve(data, criterion, seed=seed, collect_stats=False, display=False)
+    params = pyvrp.SolveParams()
+    if max_penalty is not None:
+        params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=max_penalty))
+    result = pyvrp.solve(
+        data, criterion, seed=seed, collect_stats=False, display=False, params=params
+    )
     return Run(
         solution=result.best,
         feasible=bool(result.is_feasible()),
