@@ -19,6 +19,16 @@ import pyvrp.stop
 Progress = Callable[[float, float], None]
 
 
+@dataclass
+class _HighCeiling(pyvrp.PenaltyParams):
+    """PyVRP's penalty rules with a higher ceiling but its usual starting values (the
+    midpoint of the default range), so the search still starts by exploring freely."""
+
+    def midpoint_penalties(self, data: pyvrp.ProblemData) -> tuple[list[float], float, float]:
+        start = pyvrp.PenaltyParams().midpoint_penalties(data)
+        return (list(start[0]), float(start[1]), float(start[2]))
+
+
 class _Watched:
     """A stopping criterion that also reports progress, at most every ``every`` seconds."""
 
@@ -64,7 +74,7 @@ def run_pyvrp(
         criterion = _Watched(stop, progress, every=0.25)
     params = pyvrp.SolveParams()
     if max_penalty is not None:
-        params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=max_penalty))
+        params = pyvrp.SolveParams(penalty=_HighCeiling(max_penalty=max_penalty))
     result = pyvrp.solve(
         data, criterion, seed=seed, collect_stats=False, display=False, params=params
     )
