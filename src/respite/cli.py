@@ -124,6 +124,7 @@ def _build_parser() -> argparse.ArgumentParser:
     scenarios.set_defaults(handler=_scenarios)
     _service_commands(sub)
     _compliance_commands(sub)
+    _planner_commands(sub)
     return parser
 
 
@@ -153,6 +154,12 @@ def _compliance_commands(sub: Any) -> None:
     from respite.drafts.commands import add_parsers as draft_parsers  # noqa: PLC0415
 
     draft_parsers(sub)
+
+
+def _planner_commands(sub: Any) -> None:
+    from respite.planner.commands import add_parsers as planner_parsers  # noqa: PLC0415
+
+    planner_parsers(sub)
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
