@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,6 +14,9 @@ from respite import __version__
 from respite.api import accounts, feeds, problems, public
 from respite.api.cache import PublishedCache
 from respite.api.settings import Settings
+from respite.audit import views as audit_views
+from respite.audit.checkpoint import default_key_path
+from respite.audit.publish import CheckpointPublisher
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
 from respite.movements import views as movements
@@ -103,6 +107,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.cache = PublishedCache(
         app.state.read_sessions, check_seconds=settings.cache_check_seconds
     )
+    app.state.checkpoints = CheckpointPublisher(
+        app.state.read_sessions,
+        key_path=Path(settings.ledger_key)
+        if settings.ledger_key
+        else default_key_path(settings.database_url),
+        issuer=settings.base_url,
+    )
     problems.install(app)
     # /v1/status is served by a plain Starlette route placed first: it reads its own query
     # parameters, so FastAPI's validation and serialisation layer would be pure overhead on
@@ -111,6 +122,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(public.router)
     app.include_router(pauses.router)
     app.include_router(accounts.router)
+    app.include_router(audit_views.router)
     app.include_router(feeds.router)
     app.include_router(movements.router)
     app.include_router(incidents.router)

@@ -22,6 +22,9 @@ class Settings:
     cache_check_seconds: float = 1.0
     #: Status answers' Cache-Control max-age (s): short, since amendments change answers.
     status_max_age: int = 30
+    #: The ledger's signing key (PEM, created on first use); None: beside a SQLite database
+    #: file, and none for a server database (see respite.audit.checkpoint.default_key_path).
+    ledger_key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -33,4 +36,5 @@ class Settings:
             scenario=env.get("RESPITE_SCENARIO", defaults.scenario),
             base_url=env.get("RESPITE_BASE_URL", defaults.base_url).rstrip("/"),
             cap_sender=env.get("RESPITE_CAP_SENDER", defaults.cap_sender),
+            ledger_key=env.get("RESPITE_LEDGER_KEY") or None,
         )

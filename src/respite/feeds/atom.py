@@ -21,6 +21,10 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MEDIA_TYPE = "application/cap+xml"
 #: Category scheme for the CAP message type, so readers can filter out Cancel or Update.
 MSG_TYPE_SCHEME = f"{CAP_NS}#msgType"
+#: Namespace of the feed-level extension element carrying a signed ledger checkpoint (RFC 4287
+#: section 6.4: readers that do not know it ignore it), so every archived copy of the feed
+#: holds a checkpoint; see respite.audit.checkpoint.
+CHECKPOINT_NS = "urn:respite:ledger-checkpoint:1"
 
 
 def cap_atom_feed(
@@ -32,8 +36,12 @@ def cap_atom_feed(
     updated: datetime,
     title: str = "Respite: humanitarian pause alerts (CAP 1.2)",
     author: str = "Respite",
+    checkpoint: str | None = None,
+    checkpoint_url: str | None = None,
 ) -> bytes:
-    """The feed as UTF-8 XML; ``updated`` must be timezone-aware."""
+    """The feed as UTF-8 XML; ``updated`` must be timezone-aware. ``checkpoint`` (the JSON of
+    a signed ledger checkpoint) goes in an extension element, ``checkpoint_url`` in a
+    ``related`` link."""
     if updated.tzinfo is None or updated.utcoffset() is None:
         raise InvalidInput("updated must be timezone-aware", location="updated")
     # Plain names plus an xmlns attribute: ElementTree's default_namespace option refuses the
@@ -46,6 +54,10 @@ def cap_atom_feed(
     _sub(feed, "updated", _rfc3339(updated))
     _sub(_sub(feed, "author"), "name", author)
     _link(feed, "self", self_url, "application/atom+xml")
+    if checkpoint_url is not None:
+        _link(feed, "related", checkpoint_url, "application/json")
+    if checkpoint is not None:
+        ET.SubElement(feed, "checkpoint", {"xmlns": CHECKPOINT_NS}).text = checkpoint
     for alert in sorted(alerts, key=lambda a: (-a.sent, a.identifier)):
         url = alert_url(alert)
         english = alert.infos[0]
@@ -59,6 +71,24 @@ def cap_atom_feed(
         _sub(entry, "summary", english.description)
     ET.indent(feed)
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+
+def checkpoint_in_feed(data: bytes, *, location: str = "feed") -> str:
+    """The checkpoint JSON an Atom feed carries (see :func:`cap_atom_feed`).
+
+    A document type declaration is refused before parsing: a feed has no need of one, and
+    entity definitions are how XML bombs work.
+    """
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise InvalidInput("an Atom feed must not declare a document type", location=location)
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - no DTD (refused above), so no entities
+    except ET.ParseError as error:
+        raise InvalidInput(f"is not well-formed XML ({error})", location=location) from None
+    found = root.find(f"{{{CHECKPOINT_NS}}}checkpoint")
+    if root.tag != f"{{{ATOM_NS}}}feed" or found is None or not found.text:
+        raise InvalidInput("is not an Atom feed carrying a ledger checkpoint", location=location)
+    return found.text
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
@@ -75,4 +105,4 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "cap_atom_feed"]
+__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "CHECKPOINT_NS", "cap_atom_feed", "checkpoint_in_feed"]
