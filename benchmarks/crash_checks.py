@@ -19,17 +19,17 @@ from collections.abc import Iterable
 from sqlalchemy import Engine, func, select
 
 from benchmarks.crash_stream import Expected
+from respite.audit.tables import AuditEntry
 from respite.incidents.tables import IncidentRow, IncidentVersionRow
 from respite.movements.tables import (
     AcknowledgementRow,
     MovementRow,
     MovementVersionRow,
     NotificationRow,
-    SiteRow,
-    SiteVersionRow,
 )
+from respite.pauses.tables import PauseRow, PauseVersionRow
+from respite.sites.tables import SiteRow, SiteVersionRow
 from respite.storage.db import session_factory
-from respite.storage.models import AuditEntry, PauseRow, PauseVersionRow
 
 #: Pause ids the stream creates start with this (the scenario's own pauses are left out of the
 #: audit count: a scenario pause with several versions is imported with one entry).

@@ -2,7 +2,7 @@
 
 "Load" is Parquet to :class:`EventColumns` and :class:`ZoneWindows` (numpy arrays and shapely
 polygons); "join" builds the index over the zone-windows and joins every event, so it counts
-what :func:`respite.compliance.join.join` costs a caller.
+what :func:`respite.compliance.join.index.join` costs a caller.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from benchmarks.compliance_join.outcome import Outcome, PairArrays, best_of, timed
 from benchmarks.compliance_join.workload import read_events, read_rows
 from respite.compliance.frame import EventColumns, ZoneWindows
-from respite.compliance.join import JoinIndex
+from respite.compliance.join.index import JoinIndex
 
 
 def load(directory: Path) -> tuple[EventColumns, ZoneWindows]:

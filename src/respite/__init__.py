@@ -1,12 +1,19 @@
 """Respite: plan, coordinate, publish and monitor humanitarian pauses.
 
-The pure library answers "is this place paused at this moment, by what, and until when?"::
+The pure library answers "is this place paused at this moment, by what, and until when?"
 
-    from datetime import datetime, UTC
-    import respite
+>>> from datetime import datetime, UTC
+>>> import respite
+>>> engine = respite.CoverageEngine(respite.load_scenario("gaza-2023-2024"))
+>>> answer = engine.status(34.351, 31.417, datetime(2024, 9, 2, 7, 0, tzinfo=UTC))
+>>> answer.covered
+True
+>>> answer.covered_until.isoformat()  # the polio round's window ends at 15:00 Gaza time
+'2024-09-02T12:00:00+00:00'
 
-    engine = respite.CoverageEngine(respite.load_scenario("gaza-2023-2024"))
-    engine.status(34.351, 31.417, datetime(2024, 9, 2, 7, 0, tzinfo=UTC)).covered  # True
+Pause files are parsed and checked with :func:`parse_pauses` / :func:`load_pause_file`, and
+exported in the standard formats (CAP 1.2 and Atom, iCalendar, GeoJSON, HXL) with
+:mod:`respite.export`, whose functions take datetimes.
 """
 
 from respite.engine import BatchStatus, CoverageEngine, RouteCheck, Status, check_route

@@ -10,15 +10,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from respite.clikit.times import parse_time
 from respite.engine import CoverageEngine, Status, check_route
 from respite.engine.present import describe_time, route_to_json, status_to_json
 from respite.errors import InvalidInput, NotFound, OutsideHorizon, RespiteError
@@ -122,16 +123,18 @@ def _service_commands(sub: Any) -> None:
         return
     from respite.incidents.commands import add_parsers as incident_parsers  # noqa: PLC0415
     from respite.movements.commands import add_parsers as movement_parsers  # noqa: PLC0415
+    from respite.pauses.commands import add_parsers as pause_parsers  # noqa: PLC0415
+    from respite.sites.commands import add_parsers as site_parsers  # noqa: PLC0415
 
     add_parsers(sub)
-    movement_parsers(sub)
+    pause_parsers(sub)
+    site_parsers(movement_parsers(sub))
     incident_parsers(sub)
 
 
 def _compliance_commands(sub: Any) -> None:
     # Always registered: the commands import pyarrow, DuckDB and Dask only when they run, and
-    # name the 'analysis' extra when those are missing. Imported here, not at the top, because
-    # respite.compliance.commands itself imports parse_time from this module.
+    # name the 'analysis' extra when those are missing.
     from respite.compliance.commands import add_parsers as compliance_parsers  # noqa: PLC0415
 
     compliance_parsers(sub)
@@ -152,29 +155,6 @@ def _pauses(args: argparse.Namespace) -> Sequence[Pause]:
 
 
 # -- time arguments ----------------------------------------------------------------------------
-
-
-def parse_time(text: str, *, tz: str | None, field: str) -> datetime:
-    """An aware time from the command line; a naive one needs ``--tz``."""
-    if text.strip().lower() == "now":
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"{text!r} is not an ISO 8601 time (e.g. 2024-09-02T10:00+03:00)", location=field
-        ) from None
-    if value.tzinfo is None:
-        if tz is None:
-            raise InvalidInput(
-                f"{text!r} has no UTC offset; add one (e.g. +03:00 or Z) or give --tz",
-                location=field,
-            )
-        try:
-            value = value.replace(tzinfo=ZoneInfo(tz), fold=0)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown time zone {tz!r}", location="--tz") from None
-    return value.astimezone(UTC)
 
 
 def _engine_for(pauses: Sequence[Pause], *times: datetime, **kwargs: Any) -> CoverageEngine:

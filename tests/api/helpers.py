@@ -19,10 +19,13 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 
+from respite.accounts.tables import ApiToken, Organisation, User
 from respite.api.app import create_app
 from respite.api.bootstrap import ensure_ready
 from respite.api.settings import Settings
-from respite.storage import ApiToken, AuditHead, Organisation, PauseRow, User, make_engine
+from respite.audit.tables import AuditHead
+from respite.pauses.tables import PauseRow
+from respite.storage import make_engine
 from respite.storage.db import session_factory
 
 SCENARIO = "gaza-2023-2024"

@@ -13,8 +13,8 @@ import yaml
 from api_helpers import POLIO_ROUND_2, Service, pause_document, running
 from sqlalchemy import Connection, inspect, select, update
 
+from respite.audit.tables import AuditEntry
 from respite.cli import main
-from respite.storage import AuditEntry
 
 ENTRIES = AuditEntry.__table__
 #: The ledger's guards (trigger -> table), as installed by the first migration; what someone

@@ -22,8 +22,8 @@ from respite.audit.checkpoint import (
     trusted_key,
 )
 from respite.audit.publish import CheckpointPublisher
+from respite.audit.tables import AuditEntry, AuditHead
 from respite.cli import main
-from respite.storage import AuditEntry, AuditHead
 
 ENTRIES = AuditEntry.__table__
 GUARDS = {

@@ -13,9 +13,9 @@ import pytest
 from api_helpers import Service, assert_problem, create_user_with_token, pause_document
 from sqlalchemy import select
 
-from respite.storage import Base
+from respite.accounts.tokens import issue_token
+from respite.storage.base import Base
 from respite.storage.db import session_factory
-from respite.storage.tokens import issue_token
 
 
 def assert_unauthenticated(response: httpx.Response) -> None:

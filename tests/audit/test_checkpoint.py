@@ -28,9 +28,9 @@ from respite.audit.checkpoint import (
     read_checkpoint,
     trusted_key,
 )
+from respite.audit.tables import AuditEntry, AuditHead
 from respite.errors import InvalidInput
 from respite.feeds.atom import cap_atom_feed
-from respite.storage import AuditEntry, AuditHead
 
 AT = datetime(2025, 1, 6, 9, 30, tzinfo=UTC)
 ENTRIES = AuditEntry.__table__

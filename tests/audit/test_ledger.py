@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from respite.accounts.tokens import issue_token, list_tokens, revoke_token
 from respite.audit import (
     GENESIS_HASH,
     Fault,
@@ -17,9 +18,8 @@ from respite.audit import (
     entry_hash,
     verify_chain,
 )
-from respite.storage import AuditEntry, AuditHead
-from respite.storage.pauses import amend_pause, create_pause
-from respite.storage.tokens import issue_token, list_tokens, revoke_token
+from respite.audit.tables import AuditEntry, AuditHead
+from respite.pauses.service import amend_pause, create_pause
 
 #: Trigger name -> table, as installed by the first migration.
 GUARDS = {

@@ -27,11 +27,11 @@ from respite.compliance.columnar import (
     table_from_arrow,
 )
 from respite.compliance.columnar_values import UNSPECIFIED_TYPE
-from respite.compliance.events import UNKNOWN_FATALITIES, EventTable
+from respite.compliance.event_table import UNKNOWN_FATALITIES, EventTable
 from respite.errors import InvalidInput
+from respite.events.acled import read_acled
+from respite.events.record import GeoPrecision, TimePrecision
 from respite.geometry import LocalProjection
-from respite.incidents.acled import read_acled
-from respite.incidents.record import GeoPrecision, TimePrecision
 
 T0 = 1_725_000_000  # 2024-08-30
 TYPES = ("Airstrike", "Shelling", "Armed clash")

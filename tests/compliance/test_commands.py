@@ -18,8 +18,8 @@ from rich.console import Console
 
 from respite.compliance.columnar import EVENTS_SCHEMA, events_to_arrow
 from respite.compliance.commands import EXIT_BAD_INPUT, EXIT_OK, add_parsers
-from respite.compliance.events import EventTable
-from respite.compliance.report import build_report
+from respite.compliance.event_table import EventTable
+from respite.compliance.report.build import build_report
 from respite.compliance.windows import ReportOptions, ReportPlan
 from respite.errors import InvalidInput, NotFound
 from respite.pauses import Pause

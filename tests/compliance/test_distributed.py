@@ -23,7 +23,7 @@ from respite.compliance.distributed import (
     merge_partials,
     pieces,
 )
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.windows import ReportOptions, ReportPlan
 from respite.errors import InvalidInput
 from respite.pauses import Pause

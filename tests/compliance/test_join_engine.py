@@ -10,8 +10,6 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from respite.compliance import _join_layer
-from respite.compliance import join as join_module
 from respite.compliance.frame import (
     INSIDE,
     OVERLAPS,
@@ -21,7 +19,9 @@ from respite.compliance.frame import (
     Pairs,
     ZoneWindows,
 )
-from respite.compliance.join import JoinIndex, join
+from respite.compliance.join import index as join_module
+from respite.compliance.join import layer as _join_layer
+from respite.compliance.join.index import JoinIndex, join
 from respite.errors import InvalidInput
 from respite.geometry import AreaCatalogue, LocalProjection
 

@@ -20,7 +20,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
-from respite.compliance.join import JoinIndex, join
+from respite.compliance.join.index import JoinIndex, join
 
 _spec = importlib.util.spec_from_file_location("brute", Path(__file__).parent / "brute.py")
 assert _spec is not None and _spec.loader is not None

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point
 
-from respite.compliance.events import EventTable
-from respite.compliance.render_common import omitted, pick_events
-from respite.compliance.render_html import render_html
-from respite.compliance.render_timeline import LEFT, RIGHT, WIDTH
-from respite.compliance.report import ComplianceReport, build_report
+from respite.compliance.event_table import EventTable
+from respite.compliance.render.common import omitted, pick_events
+from respite.compliance.render.html import render_html
+from respite.compliance.render.timeline import LEFT, RIGHT, WIDTH
+from respite.compliance.report.build import ComplianceReport, build_report
 from respite.compliance.windows import NearFeature, ReportOptions
 from respite.pauses import parse_pauses
 

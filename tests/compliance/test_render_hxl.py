@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from respite.compliance.events import EventTable
-from respite.compliance.render_hxl import (
+from respite.compliance.event_table import EventTable
+from respite.compliance.render.hxl import (
     EVENT_COLUMNS,
     WINDOW_COLUMNS,
     render_hxl,
     render_hxl_events,
 )
-from respite.compliance.report import ComplianceReport, build_report
+from respite.compliance.report.build import ComplianceReport, build_report
 from respite.compliance.windows import NearFeature, ReportOptions
 from respite.pauses import parse_pauses
 

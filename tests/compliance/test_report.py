@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 import shapely
 
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.frame import INSIDE, EventColumns
-from respite.compliance.report import ComplianceReport, build_report
+from respite.compliance.report.build import ComplianceReport, build_report
 from respite.compliance.windows import BASELINE, DURING, NearFeature, ReportOptions, ReportPlan
 from respite.errors import InvalidInput
+from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.geometry import LocalProjection
-from respite.incidents.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.pauses import Pause, parse_pauses
 
 _spec = importlib.util.spec_from_file_location("brute", Path(__file__).with_name("brute.py"))
@@ -409,7 +409,7 @@ def test_the_default_join_engine_agrees_with_the_oracle(pause: Pause) -> None:
     plan = ReportPlan.build(pause, options=options)
     default, oracle_acc = plan.accumulator(), plan.accumulator()
     for chunk in chunks:
-        default.add(chunk)  # respite.compliance.join, its index built once
+        default.add(chunk)  # respite.compliance.join.index, its index built once
         oracle_acc.add(chunk, pairs_of=brute.brute_join)
     assert default.finish().to_json() == oracle_acc.finish().to_json()
 

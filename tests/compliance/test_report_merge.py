@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.windows import NearFeature, ReportOptions, ReportPlan
 from respite.pauses import parse_pauses
 

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from respite.errors import Problem
-from respite.incidents.acled import COLUMNS
-from respite.incidents.record import (
+from respite.events.acled import COLUMNS
+from respite.events.record import (
     GeoPrecision,
     IncidentRecord,
     IncidentSource,
@@ -159,14 +159,14 @@ def write_acled(path: Path, count: int, *, first: int = 0, bad: Sequence[int] = 
 
 @pytest.fixture
 def join_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compliance join engine; while ``respite.compliance.join`` is not written yet, the
+    """The compliance join engine; while ``respite.compliance.join.index`` is not written yet, the
     brute-force oracle of tests/compliance stands in for it (same signature, same answers)."""
-    if importlib.util.find_spec("respite.compliance.join") is not None:
+    if importlib.util.find_spec("respite.compliance.join.index") is not None:
         return
     brute = _load("respite_tests_compliance_brute", HERE.parent / "compliance" / "brute.py")
-    stand_in = ModuleType("respite.compliance.join")
+    stand_in = ModuleType("respite.compliance.join.index")
     stand_in.join = brute.brute_join  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "respite.compliance.join", stand_in)
+    monkeypatch.setitem(sys.modules, "respite.compliance.join.index", stand_in)
 
 
 #: A field report as a client sends it: shelling seen at 10:15 Gaza time (UTC+03:00) on

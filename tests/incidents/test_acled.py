@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from respite.errors import InvalidInput
-from respite.incidents.acled import COLUMNS, read_acled
-from respite.incidents.precision import PrecisionPolicy, local_day_span
-from respite.incidents.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
+from respite.events.acled import COLUMNS, read_acled
+from respite.events.precision import PrecisionPolicy, local_day_span
+from respite.events.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "acled_sample.csv"

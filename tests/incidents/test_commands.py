@@ -19,13 +19,15 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 import respite.cli
+from respite.accounts.model import OrganisationKind
+from respite.accounts.service import create_organisation
 from respite.api.bootstrap import ensure_ready
+from respite.audit.tables import AuditHead
 from respite.cli import main
 from respite.incidents import import_commands
 from respite.incidents.commands import add_parsers
 from respite.incidents.tables import ImportRunRow, IncidentRow
-from respite.storage import AuditHead, OrganisationKind, make_engine, session_factory
-from respite.storage.accounts import create_organisation
+from respite.storage import make_engine, session_factory
 
 Run = Callable[..., tuple[int, str, str]]
 NOW = datetime(2025, 1, 6, 9, 30, tzinfo=UTC)

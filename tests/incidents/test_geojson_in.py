@@ -13,9 +13,9 @@ import pytest
 from pyproj import Geod
 
 from respite.errors import InvalidInput
-from respite.incidents.geojson_in import read_geojson
-from respite.incidents.precision import local_day_span
-from respite.incidents.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
+from respite.events.geojson_in import read_geojson
+from respite.events.precision import local_day_span
+from respite.events.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
 
 DATA = Path(__file__).parent / "data"
 GEOD = Geod(ellps="WGS84")

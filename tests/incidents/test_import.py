@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from respite.audit import verify_chain
+from respite.audit.tables import AuditEntry, AuditHead
 from respite.errors import InvalidInput
+from respite.events.acled import read_acled
+from respite.events.record import IncidentSource, ParsedRow
 from respite.incidents import batch, service
-from respite.incidents.acled import read_acled
 from respite.incidents.importer import ImportProgress, ImportSummary, import_rows
-from respite.incidents.record import IncidentSource, ParsedRow
 from respite.incidents.tables import (
     ChangeKind,
     ImportRunRow,
@@ -33,7 +34,6 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.storage import AuditEntry, AuditHead
 
 
 def run(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from respite.errors import InvalidInput
-from respite.incidents.mapped_csv import Column, ColumnMapping, Fixed, read_mapped_csv
-from respite.incidents.precision import PrecisionPolicy, local_day_span
-from respite.incidents.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
+from respite.events.mapped_csv import Column, ColumnMapping, Fixed, read_mapped_csv
+from respite.events.precision import PrecisionPolicy, local_day_span
+from respite.events.record import GeoPrecision, IncidentSource, ParsedRow, TimePrecision
 
 DATA = Path(__file__).parent / "data"
 HOUR = 3600

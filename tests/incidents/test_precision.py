@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from respite.errors import InvalidInput
-from respite.incidents.precision import (
+from respite.events.precision import (
     PrecisionPolicy,
     geo_precision_of,
     instant_span,
@@ -19,7 +19,7 @@ from respite.incidents.precision import (
     time_precision_of,
     zone_of,
 )
-from respite.incidents.record import GeoPrecision, TimePrecision
+from respite.events.record import GeoPrecision, TimePrecision
 
 GAZA = ZoneInfo("Asia/Gaza")
 HOUR = 3600

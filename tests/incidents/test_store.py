@@ -22,7 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from respite.audit import verify_chain
-from respite.errors import InvalidInput, NotFound
+from respite.audit.tables import AuditEntry
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, VersionConflict
+from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents import service
 from respite.incidents.convert import (
     record_columns,
@@ -30,7 +32,6 @@ from respite.incidents.convert import (
     record_json,
     record_of,
 )
-from respite.incidents.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents.tables import (
     APPEND_ONLY_TABLES,
     ChangeKind,
@@ -39,9 +40,8 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.movements.records import StaleVersion
-from respite.storage import AuditEntry, Base, downgrade, upgrade
-from respite.storage.errors import AlreadyExists, Conflict
+from respite.storage import downgrade, upgrade
+from respite.storage.base import Base
 
 TABLES = {"incidents", "incident_versions", "import_runs"}
 SERIAL = itertools.count()
@@ -333,7 +333,7 @@ def test_a_correction_is_a_version_and_sends_the_report_back_to_review(
         assert history[0].digest == history[2].digest != history[3].digest
         assert record_from_json(history[0].document).fatalities == 2
         assert audit_count(session) == before + 2
-        with pytest.raises(StaleVersion):
+        with pytest.raises(VersionConflict):
             service.correct_incident(
                 session,
                 incident_id=incident_id,

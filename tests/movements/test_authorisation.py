@@ -38,9 +38,8 @@ from respite.movements.tables import (
     MovementVersionRow,
     NotificationRow,
     OutcomeRow,
-    SiteRow,
-    SiteVersionRow,
 )
+from respite.sites.tables import SiteRow, SiteVersionRow
 
 ROLES = ("public", "admin", "coord", "owner", "other", "liaison", "oliaison", "obs")
 WHO = {

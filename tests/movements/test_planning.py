@@ -20,8 +20,8 @@ from respite.movements.planning import (
     resolve_route,
     route_window,
 )
-from respite.pauses.fileformat import problems_from_pydantic
 from respite.schedule import from_utc_seconds, utc_seconds
+from respite.validation import problems_from_pydantic
 
 CATALOGUE = AreaCatalogue.bundled()
 SALAH_AL_DIN = [(float(x), float(y)) for x, y in CATALOGUE.road("salah-al-din").geometry.coords]

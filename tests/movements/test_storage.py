@@ -15,13 +15,15 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
 from respite.audit import verify_chain
+from respite.audit.tables import AuditEntry
 from respite.engine import CoverageEngine
 from respite.movements.model import MovementSpec
 from respite.movements.planning import plan_movement
 from respite.movements.service import notify_movement
 from respite.movements.tables import APPEND_ONLY_TABLES, MovementRow
 from respite.scenarios import load_scenario
-from respite.storage import AuditEntry, Base, downgrade, make_engine, session_factory, upgrade
+from respite.storage import downgrade, make_engine, session_factory, upgrade
+from respite.storage.base import Base
 
 TABLES = {
     "sites",

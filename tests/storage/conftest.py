@@ -22,17 +22,12 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from respite.accounts.model import OrganisationKind
+from respite.accounts.service import create_organisation, create_user
 from respite.pauses.model import PauseSpec
+from respite.roles import UserRole
 from respite.scenarios import load_scenario
-from respite.storage import (
-    OrganisationKind,
-    UserRole,
-    database_url,
-    make_engine,
-    session_factory,
-    upgrade,
-)
-from respite.storage.accounts import create_organisation, create_user
+from respite.storage import database_url, make_engine, session_factory, upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
 DEFAULT_SERVER = "postgresql+psycopg://{role}@127.0.0.1:5432/test"

@@ -12,21 +12,20 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from respite.accounts.model import OrganisationKind
+from respite.accounts.tables import Organisation, User
+from respite.audit.tables import AuditHead
+from respite.roles import UserRole
 from respite.storage import (
     DEFAULT_URL,
     ENV_VAR,
-    AuditHead,
-    Base,
-    Organisation,
-    OrganisationKind,
-    User,
-    UserRole,
     database_url,
     downgrade,
     make_engine,
     session_factory,
     upgrade,
 )
+from respite.storage.base import Base
 
 TABLES = {
     "alembic_version",

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from respite.audit import verify_chain
-from respite.errors import PauseFileError
+from respite.audit.tables import AuditEntry
+from respite.errors import Conflict, PauseFileError
 from respite.pauses.model import PauseSpec
+from respite.pauses.service import create_pause, get_pause, import_file, list_pauses, list_versions
+from respite.pauses.tables import VersionAction
 from respite.scenarios import load_scenario, scenario_text
-from respite.storage import AuditEntry, Conflict, VersionAction
-from respite.storage.pauses import create_pause, get_pause, import_file, list_pauses, list_versions
 
 TRUCE = "truce-2023-11-24"
 

@@ -11,18 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from respite.audit import canonical_json, digest, sha256_hex, verify_chain
-from respite.errors import InvalidInput, NotFound
+from respite.audit.tables import AuditEntry
+from respite.errors import AlreadyExists, InvalidInput, NotFound, VersionConflict
 from respite.pauses.model import PauseKind, PauseSpec, PauseStatus
-from respite.scenarios import load_scenario
-from respite.storage import (
-    AlreadyExists,
-    AuditEntry,
-    PauseRow,
-    PauseVersionRow,
-    VersionAction,
-    VersionConflict,
-)
-from respite.storage.pauses import (
+from respite.pauses.service import (
     amend_pause,
     create_pause,
     edit_pause,
@@ -32,6 +24,8 @@ from respite.storage.pauses import (
     list_versions,
     load_specs,
 )
+from respite.pauses.tables import PauseRow, PauseVersionRow, VersionAction
+from respite.scenarios import load_scenario
 
 TRUCE = "truce-2023-11-24"
 

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from respite.accounts.service import disable_user
+from respite.accounts.tables import ApiToken
+from respite.accounts.tokens import authenticate, issue_token, list_tokens, revoke_token
+from respite.audit.tables import AuditEntry
 from respite.errors import InvalidInput, NotFound
-from respite.storage import ApiToken, AuditEntry, Base
-from respite.storage.accounts import disable_user
-from respite.storage.tokens import authenticate, issue_token, list_tokens, revoke_token
+from respite.storage.base import Base
 
 
 def _issue(sessions, user_id, now, **kw) -> str:

@@ -11,16 +11,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from respite import __version__
-from respite.api import accounts, feeds, problems, public
-from respite.api.cache import PublishedCache
+from respite.accounts import views as accounts
+from respite.accounts.tokens import principal_of
+from respite.api import ledger_views
 from respite.api.settings import Settings
-from respite.audit import views as audit_views
 from respite.audit.checkpoint import default_key_path
 from respite.audit.publish import CheckpointPublisher
+from respite.httpkit import problems
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
 from respite.movements import views as movements
 from respite.pauses import views as pauses
+from respite.publication import feed_views as feeds
+from respite.publication import views as public
+from respite.publication.cache import PublishedCache
+from respite.sites import views as sites
 from respite.storage import make_engine, session_factory, upgrade
 from respite.web import router as web_router
 
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.db = engine
+    app.state.authenticate = principal_of
     app.state.write_sessions = session_factory(engine)
     app.state.read_sessions = session_factory(engine, read_only=True)
     app.state.cache = PublishedCache(
@@ -122,9 +128,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(public.router)
     app.include_router(pauses.router)
     app.include_router(accounts.router)
-    app.include_router(audit_views.router)
+    app.include_router(ledger_views.router)
     app.include_router(feeds.router)
     app.include_router(movements.router)
+    app.include_router(sites.router)
     app.include_router(incidents.router)
     app.include_router(compliance_views.router)
     app.include_router(web_router)

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
+from respite.accounts.model import OrganisationKind
+from respite.accounts.service import create_organisation, create_user
+from respite.accounts.tables import Organisation
+from respite.accounts.tokens import issue_token
+from respite.pauses.service import create_pause
+from respite.roles import UserRole
 from respite.scenarios import load_scenario
 from respite.storage import session_factory, upgrade
-from respite.storage.accounts import create_organisation, create_user
-from respite.storage.models import Organisation, OrganisationKind, User, UserRole
-from respite.storage.pauses import create_pause
-from respite.storage.tokens import issue_token
 
 CELL_SLUG = "coordination-cell"
 ADMIN_EMAIL = "admin@respite.local"
@@ -63,15 +64,3 @@ def ensure_ready(
             )
         token = issue_token(session, user_id=admin.id, now=now)
         return Bootstrapped(organisation.id, admin.id, token, len(pauses))
-
-
-def operator(session: Session) -> User:
-    """The user command-line actions are recorded as: the first administrator."""
-    user = session.scalar(
-        select(User)
-        .where(User.role == UserRole.ADMIN, User.disabled_at.is_(None))
-        .order_by(User.id)
-    )
-    if user is None:
-        raise LookupError("no administrator: start the service once, or run 'respite db init'")
-    return user

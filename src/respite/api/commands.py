@@ -1,4 +1,4 @@
-"""Command-line handlers for the service: serve, db, load, token, audit.
+"""Command-line handlers for the service: serve, db, token, audit.
 
 They live here, not in :mod:`respite.cli`, because they need the server extra (SQLAlchemy,
 FastAPI, uvicorn) while ``respite check`` must work with the pure library alone.
@@ -16,16 +16,18 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import select
 
-from respite.api.bootstrap import ensure_ready, operator
+from respite.accounts.commands import operator
+from respite.accounts.service import create_user
+from respite.accounts.tables import Organisation
+from respite.accounts.tokens import issue_token, revoke_token
+from respite.api.bootstrap import ensure_ready
 from respite.api.settings import Settings
 from respite.audit import commands as audit_commands
 from respite.audit.checkpoint import load_or_create_key
+from respite.clikit.session import database_argument
 from respite.errors import InvalidInput, NotFound
+from respite.roles import UserRole
 from respite.storage import make_engine, session_factory, upgrade
-from respite.storage.accounts import create_user
-from respite.storage.models import Organisation, UserRole
-from respite.storage.pauses import import_file
-from respite.storage.tokens import issue_token, revoke_token
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -119,30 +121,6 @@ def db(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK
 
 
-def load(args: argparse.Namespace, out: Console) -> int:
-    engine = make_engine(args.database)
-    try:
-        upgrade(engine)
-        with session_factory(engine)() as session, session.begin():
-            actor = operator(session)
-            owner = actor.organisation_id
-            if args.org:
-                found = session.scalar(select(Organisation).where(Organisation.slug == args.org))
-                if found is None:
-                    raise NotFound(f"no organisation {args.org!r}")
-                owner = found.id
-            report = import_file(
-                session, args.file, owner_org_id=owner, user_id=actor.id, now=_now()
-            )
-    finally:
-        engine.dispose()
-    out.print(
-        f"{args.file}: {len(report.created)} created, {len(report.amended)} amended, "
-        f"{len(report.edited)} edited, {len(report.unchanged)} unchanged"
-    )
-    return EXIT_OK
-
-
 def token(args: argparse.Namespace, out: Console) -> int:
     engine = make_engine(args.database)
     try:
@@ -191,30 +169,19 @@ def token(args: argparse.Namespace, out: Console) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the service commands on the ``respite`` parser."""
 
-    def database(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--database", help="SQLAlchemy URL (default $RESPITE_DATABASE_URL or ./var/respite.db)"
-        )
-
     p = sub.add_parser("serve", help="run the HTTP service (loads the scenario on first start)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--access-log", action="store_true")
     p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
-    database(p)
+    database_argument(p)
     p.set_defaults(handler=serve)
 
     p = sub.add_parser("db", help="upgrade the schema, or initialise an empty database")
     p.add_argument("action", choices=["upgrade", "init"])
     p.add_argument("--scenario", default="gaza-2023-2024")
-    database(p)
+    database_argument(p)
     p.set_defaults(handler=db)
-
-    p = sub.add_parser("load", help="import a pause file into the database (audited)")
-    p.add_argument("file")
-    p.add_argument("--org", help="owner organisation slug (default the operator's)")
-    database(p)
-    p.set_defaults(handler=load)
 
     p = sub.add_parser("token", help="create a user with a role and print its token, or revoke")
     p.add_argument("action", choices=["create", "revoke"])
@@ -224,11 +191,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--email")
     p.add_argument("--ttl-days", type=float)
     p.add_argument("--id", type=int, help="token id, for revoke")
-    database(p)
+    database_argument(p)
     p.set_defaults(handler=token)
 
     p = sub.add_parser(
         "audit", help="verify the audit ledger (against a checkpoint), or sign a checkpoint"
     )
     audit_commands.add_arguments(p)
-    database(p)
+    database_argument(p)

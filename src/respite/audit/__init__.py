@@ -5,13 +5,13 @@ from respite.audit.ledger import (
     GENESIS_HASH,
     ChainProblem,
     Fault,
-    LedgerError,
     VerifyReport,
     append_entry,
     entry_fields,
     entry_hash,
     verify_chain,
 )
+from respite.errors import LedgerError
 
 __all__ = [
     "GENESIS_HASH",

@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import secrets
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,8 +46,7 @@ from sqlalchemy.orm import Session
 
 from respite.audit.canonical import canonical_json
 from respite.audit.ledger import VerifyReport, verify_chain
-from respite.errors import InvalidInput, RespiteError
-from respite.feeds.atom import checkpoint_in_feed
+from respite.errors import CheckpointRefused, InvalidInput
 from respite.storage.db import database_url
 
 FORMAT = "respite-ledger-checkpoint/1"
@@ -55,10 +55,9 @@ ALGORITHM = "Ed25519"
 #: The fields a checkpoint's signature covers, in the order documents show them.
 SIGNED_FIELDS = ("format", "issuer", "seq", "entry_hash", "at", "key_id")
 _HASH_CHARS = frozenset("0123456789abcdef")
-
-
-class CheckpointRefused(RespiteError):
-    """A checkpoint is not to be trusted: not signed by the trusted key, or altered."""
+ATOM_NS = "http://www.w3.org/2005/Atom"
+#: The Atom extension element respite.feeds.atom writes the checkpoint into.
+CHECKPOINT_NS = "urn:respite:ledger-checkpoint:1"
 
 
 def _b64(data: bytes) -> str:
@@ -195,6 +194,24 @@ def trusted_key(data: bytes, *, location: str = "key") -> TrustedKey:
             raise InvalidInput("is not an Ed25519 public key", location=location)
         public = loaded
     return TrustedKey(public, key_id(public))
+
+
+def checkpoint_in_feed(data: bytes, *, location: str = "feed") -> str:
+    """The checkpoint JSON an Atom feed carries (see :func:`respite.feeds.atom.cap_atom_feed`).
+
+    A document type declaration is refused before parsing: a feed has no need of one, and
+    entity definitions are how XML bombs work.
+    """
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise InvalidInput("an Atom feed must not declare a document type", location=location)
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - no DTD (refused above), so no entities
+    except ET.ParseError as error:
+        raise InvalidInput(f"is not well-formed XML ({error})", location=location) from None
+    found = root.find(f"{{{CHECKPOINT_NS}}}checkpoint")
+    if root.tag != f"{{{ATOM_NS}}}feed" or found is None or not found.text:
+        raise InvalidInput("is not an Atom feed carrying a ledger checkpoint", location=location)
+    return found.text
 
 
 def read_checkpoint(data: bytes, *, location: str = "checkpoint") -> dict[str, Any]:

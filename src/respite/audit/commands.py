@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from rich.console import Console
 
 from respite.audit.checkpoint import (
-    CheckpointRefused,
     TrustedKey,
     check_extends,
     check_signature,
@@ -29,8 +28,8 @@ from respite.audit.checkpoint import (
     trusted_key,
 )
 from respite.audit.ledger import VerifyReport, verify_chain
-from respite.errors import InvalidInput
-from respite.storage import make_engine, session_factory
+from respite.errors import CheckpointRefused, InvalidInput
+from respite.storage.db import make_engine, session_factory
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -36,18 +36,14 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import canonical_json, normalised, sha256_hex
-from respite.errors import RespiteError
-from respite.storage.models import AuditEntry, AuditHead
+from respite.audit.tables import AuditEntry, AuditHead
+from respite.errors import LedgerError
 from respite.storage.types import require_aware
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
 #: Rows fetched at a time while verifying, so a long ledger is not held in memory.
 VERIFY_BATCH = 1000
-
-
-class LedgerError(RespiteError):
-    """The ledger cannot be appended to (no head row: the database was not migrated)."""
 
 
 def entry_fields(entry: AuditEntry) -> dict[str, Any]:

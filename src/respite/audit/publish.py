@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 
 from respite.audit.checkpoint import LedgerKey, load_or_create_key
 from respite.audit.ledger import GENESIS_HASH, HEAD_ID, VERIFY_BATCH, entry_fields, entry_hash
-from respite.errors import RespiteError
-from respite.storage.models import AuditEntry, AuditHead
+from respite.audit.tables import AuditEntry, AuditHead
+from respite.errors import LedgerUnavailable
 
-
-class LedgerUnavailable(RespiteError):
-    """No checkpoint can be signed: no key is configured, or the ledger fails verification."""
+#: Where the service publishes its latest checkpoint (the feeds link to it).
+CHECKPOINT_PATH = "/v1/audit/checkpoint"
 
 
 class CheckpointPublisher:

@@ -14,8 +14,8 @@ t_hi           yes       end (exclusive), after ``t_lo``, same forms; sub-second
 radius_m       no (0)    metres >= 0 around ``lon, lat`` where the event may have been
 event_type     no        text; ``unspecified`` when the column is absent
 fatalities     no        integer >= 0; empty/null = not reported (which is not zero)
-time_precision no        a :class:`~respite.incidents.record.TimePrecision` value (``span``)
-geo_precision  no        a :class:`~respite.incidents.record.GeoPrecision` value (``exact``)
+time_precision no        a :class:`~respite.events.record.TimePrecision` value (``span``)
+geo_precision  no        a :class:`~respite.events.record.GeoPrecision` value (``exact``)
 location       no        text
 ============== ========= ===================================================================
 
@@ -42,13 +42,13 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from respite.compliance.columnar_values import UNSPECIFIED_TYPE, table_from_arrow
-from respite.compliance.events import UNKNOWN_FATALITIES, EventTable
+from respite.compliance.event_table import UNKNOWN_FATALITIES, EventTable
 from respite.compliance.frame import EventColumns
 from respite.errors import InvalidInput, Problem
+from respite.events.acled import read_acled
+from respite.events.precision import PrecisionPolicy
+from respite.events.record import IncidentRecord
 from respite.geometry.metric import LocalProjection
-from respite.incidents.acled import read_acled
-from respite.incidents.precision import PrecisionPolicy
-from respite.incidents.record import IncidentRecord
 
 REQUIRED = ("key", "lon", "lat", "t_lo", "t_hi")
 OPTIONAL = ("radius_m", "event_type", "fatalities", "time_precision", "geo_precision", "location")

@@ -15,9 +15,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from respite.compliance.events import UNKNOWN_FATALITIES, EventTable, ObjectArray
+from respite.compliance.event_table import UNKNOWN_FATALITIES, EventTable, ObjectArray
 from respite.errors import InvalidInput, Problem
-from respite.incidents.record import GeoPrecision, TimePrecision
+from respite.events.record import GeoPrecision, TimePrecision
 
 UNSPECIFIED_TYPE = "unspecified"
 

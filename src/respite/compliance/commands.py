@@ -31,7 +31,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from respite.cli import parse_time
+from respite.clikit.times import parse_time
 from respite.errors import InvalidInput, NotFound, Problem, RespiteError
 from respite.pauses import Pause, load_pause_file
 from respite.scenarios import DEFAULT_SCENARIO, available_scenarios, load_scenario
@@ -39,8 +39,8 @@ from respite.schedule import utc_seconds
 
 if TYPE_CHECKING:
     from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
-    from respite.compliance.report import ComplianceReport
-    from respite.compliance.report_accumulate import Accumulator
+    from respite.compliance.report.accumulate import Accumulator
+    from respite.compliance.report.build import ComplianceReport
     from respite.compliance.windows import ReportPlan
 
 EXIT_OK = 0
@@ -184,7 +184,7 @@ def _engine(name: str, rows: ZoneWindows) -> tuple[PairsOf, Callable[[], None]]:
     if name == "duckdb":
         duck = _analysis("respite.compliance.duck").DuckJoin(rows)
         return (lambda events, _rows: duck.join(events)), duck.close
-    from respite.compliance.join import JoinIndex  # noqa: PLC0415 - only when a report runs
+    from respite.compliance.join.index import JoinIndex  # noqa: PLC0415 - only when a report runs
 
     index = JoinIndex(rows)
     return (lambda events, _rows: index.join(events)), lambda: None
@@ -271,9 +271,9 @@ def _render(report: ComplianceReport, fmt: str) -> str:
         # No indent: an indented dump takes the pure-Python encoder, ~10x slower on big lists.
         return json.dumps(report.to_json(), ensure_ascii=False) + "\n"
     if fmt == "hxl":
-        text: str = importlib.import_module("respite.compliance.render_hxl").render_hxl(report)
+        text: str = importlib.import_module("respite.compliance.render.hxl").render_hxl(report)
         return text
-    html: str = importlib.import_module("respite.compliance.render_html").render_html(report)
+    html: str = importlib.import_module("respite.compliance.render.html").render_html(report)
     return html
 
 

@@ -31,8 +31,8 @@ from distributed import Client, LocalCluster, as_completed
 
 from respite.compliance.columnar import OPTIONAL, REQUIRED, table_from_arrow
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
-from respite.compliance.join import JoinIndex
-from respite.compliance.report_accumulate import Accumulator
+from respite.compliance.join.index import JoinIndex
+from respite.compliance.report.accumulate import Accumulator
 from respite.compliance.windows import ReportPlan
 from respite.errors import InvalidInput, Problem
 

@@ -4,7 +4,10 @@ Same semantics as :mod:`respite.compliance.frame`, written as SQL: a disc meets 
 ``ST_Distance(zone, point) <= radius``; it is within when ``ST_Contains(zone, point)`` and
 ``ST_Distance(boundary, point) >= radius``. Candidates come from DuckDB's spatial join on the
 disc's bounding square (padded by a few nanometres so that rounding can never lose a disc
-that touches a zone exactly at its radius); the exact tests then decide.
+that touches a zone exactly at its radius); the exact tests then decide. DuckDB's distances
+do not round like GEOS's, so a distance within rounding of the radius (a disc touching a zone
+or its boundary exactly) is judged by shapely, as the respite engine judges it: both engines
+then agree bit for bit with the definition applied through shapely.
 
 The spatial extension is loaded from the ``duckdb-extension-spatial`` package's file, with
 extension auto-install and auto-load switched off and external access disabled after loading:
@@ -24,8 +27,9 @@ import pyarrow as pa
 import shapely
 
 from respite.compliance.columnar import DEFAULT_BATCH_ROWS, EventsFile, project
-from respite.compliance.events import EventTable
+from respite.compliance.event_table import EventTable
 from respite.compliance.frame import EventColumns, Pairs, ZoneWindows
+from respite.compliance.join.exact import Judge
 from respite.errors import InvalidInput, Problem, RespiteError
 from respite.geometry.metric import LocalProjection
 
@@ -33,21 +37,34 @@ from respite.geometry.metric import LocalProjection
 # relative), far below anything that matters on the ground.
 _PAD_RELATIVE = 1e-9
 _PAD_ABSOLUTE = 1e-6
+# A distance this close to the radius (relative to the coordinates' size) may round either
+# way; such pairs are judged by shapely.
+_TIE_RELATIVE = 1e-9
 
 _NEAR = """
 CREATE OR REPLACE TEMP TABLE near AS
-SELECT e.eid, e.t_lo, e.t_hi, z.zid,
-  CASE WHEN ST_Contains(z.geom, e.p) AND ST_Distance(z.edge, e.p) >= e.r THEN 2 ELSE 1 END
-    AS place
+SELECT eid, t_lo, t_hi, zid,
+  CASE WHEN inside AND d_edge >= r THEN 2 ELSE 1 END AS place,
+  abs(d_zone - r) <= tie OR (inside AND abs(d_edge - r) <= tie) AS doubt
 FROM (
-  SELECT eid, t_lo, t_hi, r, ST_Point(x, y) AS p,
-    ST_MakeEnvelope(x - pad, y - pad, x + pad, y + pad) AS square
-  FROM (SELECT *, r * (1 + $rel) + $abs * (1 + abs(x) + abs(y)) AS pad FROM ev)
-  WHERE t_lo < $t_max AND t_hi > $t_min
-) e
-JOIN zones z ON ST_Intersects(z.geom, e.square)
-WHERE ST_Distance(z.geom, e.p) <= e.r
+  SELECT e.eid, e.t_lo, e.t_hi, e.r, e.tie, z.zid, ST_Contains(z.geom, e.p) AS inside,
+    ST_Distance(z.geom, e.p) AS d_zone, ST_Distance(z.edge, e.p) AS d_edge
+  FROM (
+    SELECT eid, t_lo, t_hi, r, tie, ST_Point(x, y) AS p,
+      ST_MakeEnvelope(x - pad, y - pad, x + pad, y + pad) AS square
+    FROM (
+      SELECT *, r * (1 + $rel) + $abs * (1 + abs(x) + abs(y)) AS pad,
+        $tie * (1 + abs(x) + abs(y) + r) AS tie
+      FROM ev
+    )
+    WHERE t_lo < $t_max AND t_hi > $t_min
+  ) e
+  JOIN zones z ON ST_Intersects(z.geom, e.square)
+)
+WHERE d_zone <= r + tie
 """
+
+_DOUBTS = "SELECT rowid AS k, eid, zid FROM near WHERE doubt"
 
 _PAIRS = """
 SELECT n.eid, w.rid,
@@ -100,6 +117,7 @@ class DuckJoin:
         self._own = connection is None
         self._con = connect() if connection is None else connection
         zones = np.asarray(rows.zones, dtype=object)
+        self._judge = Judge(zones)
         n = len(rows.zones)
         # Events outside every window never reach the (costlier) geometry tests.
         self._span = {
@@ -143,7 +161,11 @@ class DuckJoin:
             }
         )
         with self._registered(ev=ev):
-            self._con.execute(_NEAR, {"rel": _PAD_RELATIVE, "abs": _PAD_ABSOLUTE, **self._span})
+            self._con.execute(
+                _NEAR,
+                {"rel": _PAD_RELATIVE, "abs": _PAD_ABSOLUTE, "tie": _TIE_RELATIVE, **self._span},
+            )
+            self._judge_doubts(events)
             found = self._con.execute(_PAIRS).fetchnumpy()
         self._con.execute("DROP TABLE near")
         return Pairs(
@@ -152,6 +174,21 @@ class DuckJoin:
             time=np.asarray(found["time"], dtype=np.int8),
             place=np.asarray(found["place"], dtype=np.int8),
         )
+
+    def _judge_doubts(self, events: EventColumns) -> None:
+        """Replace DuckDB's verdict by shapely's where a distance ties with the radius."""
+        doubts = self._con.execute(_DOUBTS).fetchnumpy()
+        if len(doubts["k"]) == 0:
+            return
+        eid = np.asarray(doubts["eid"], dtype=np.int64)
+        zone = np.asarray(doubts["zid"], dtype=np.int64)
+        place = self._judge.place(zone, events.x[eid], events.y[eid], events.radius[eid])
+        verdict = pa.table({"k": np.asarray(doubts["k"], dtype=np.int64), "verdict": place})
+        with self._registered(verdict=verdict):
+            self._con.execute(
+                "UPDATE near SET place = verdict.verdict FROM verdict WHERE near.rowid = verdict.k"
+            )
+        self._con.execute("DELETE FROM near WHERE place = 0")
 
     def close(self) -> None:
         if self._own:

@@ -15,7 +15,6 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -25,8 +24,18 @@ from shapely.geometry import GeometryCollection, LineString, MultiLineString, Mu
 from shapely.geometry.base import BaseGeometry
 
 from respite.compliance.frame import Float64Array, Int32Array, Int64Array, ZoneWindows
-from respite.compliance.report_accumulate import Accumulator
-from respite.compliance.report_times import (
+from respite.compliance.report.accumulate import Accumulator
+from respite.compliance.report.phases import (
+    AFTER,
+    BASELINE,
+    BEFORE,
+    DURING,
+    NEAR,
+    PHASES,
+    SCOPED_PHASES,
+    Phase,
+)
+from respite.compliance.report.times import (
     WindowOccurrence,
     first_shift,
     margins,
@@ -38,12 +47,6 @@ from respite.geometry import MAX_DISTANCE_M, LocalProjection
 from respite.pauses.resolve import Part, Pause
 from respite.schedule import IntervalSet
 
-Phase = Literal["during", "before", "after", "baseline", "near"]
-#: Row phase codes, in the order of this tuple (``plan.row_phase`` holds the index).
-PHASES: tuple[Phase, ...] = ("during", "before", "after", "baseline", "near")
-DURING, BEFORE, AFTER, BASELINE, NEAR = range(5)
-#: The phases a pause-wide or part-wide count of distinct events is made for.
-SCOPED_PHASES = (DURING, BEFORE, AFTER)
 _NEAR_KINDS = ("site", "movement")
 _NEAR_SHAPES = (Point, LineString, MultiPoint, MultiLineString)
 

@@ -23,7 +23,8 @@ CAP_MEDIA_TYPE = "application/cap+xml"
 MSG_TYPE_SCHEME = f"{CAP_NS}#msgType"
 #: Namespace of the feed-level extension element carrying a signed ledger checkpoint (RFC 4287
 #: section 6.4: readers that do not know it ignore it), so every archived copy of the feed
-#: holds a checkpoint; see respite.audit.checkpoint.
+#: holds a checkpoint; respite.audit.checkpoint reads it back (and names it again: the pure
+#: core may not import the audit kit, and the audit kit may not import the feeds).
 CHECKPOINT_NS = "urn:respite:ledger-checkpoint:1"
 
 
@@ -73,24 +74,6 @@ def cap_atom_feed(
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 
-def checkpoint_in_feed(data: bytes, *, location: str = "feed") -> str:
-    """The checkpoint JSON an Atom feed carries (see :func:`cap_atom_feed`).
-
-    A document type declaration is refused before parsing: a feed has no need of one, and
-    entity definitions are how XML bombs work.
-    """
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise InvalidInput("an Atom feed must not declare a document type", location=location)
-    try:
-        root = ET.fromstring(data)  # noqa: S314 - no DTD (refused above), so no entities
-    except ET.ParseError as error:
-        raise InvalidInput(f"is not well-formed XML ({error})", location=location) from None
-    found = root.find(f"{{{CHECKPOINT_NS}}}checkpoint")
-    if root.tag != f"{{{ATOM_NS}}}feed" or found is None or not found.text:
-        raise InvalidInput("is not an Atom feed carrying a ledger checkpoint", location=location)
-    return found.text
-
-
 def _sub(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, name)
     element.text = text
@@ -105,4 +88,4 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "CHECKPOINT_NS", "cap_atom_feed", "checkpoint_in_feed"]
+__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "CHECKPOINT_NS", "cap_atom_feed"]

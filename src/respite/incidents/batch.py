@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
-from respite.errors import Problem
+from respite.errors import Conflict, Problem
+from respite.events.record import IncidentSource, ParsedRow
 from respite.incidents.convert import record_columns, record_json, store_problems
-from respite.incidents.record import IncidentSource, ParsedRow
 from respite.incidents.service import new_incident_id
 from respite.incidents.tables import (
     ChangeKind,
@@ -27,7 +27,6 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.storage.errors import Conflict
 
 INCIDENTS = cast(Table, IncidentRow.__table__)
 VERSIONS = cast(Table, IncidentVersionRow.__table__)

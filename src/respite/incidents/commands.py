@@ -17,15 +17,18 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
-from respite.api.bootstrap import operator
-from respite.api.policy import Principal
-from respite.cli import parse_time
+from respite.accounts.commands import operator, organisation
+from respite.clikit.session import database, now, print_json
+from respite.clikit.times import parse_time
 from respite.compliance.windows import ReportOptions
 from respite.errors import InvalidInput
+from respite.events.record import IncidentSource
+from respite.httpkit.policy import Principal
 from respite.incidents import service
-from respite.incidents.access import Sight, visible_clause
-from respite.incidents.fieldreport import new_reference, parse_report
+from respite.incidents.compliance_render import render
+from respite.incidents.compliance_report import compliance_report, incident_set, stored_pause
 from respite.incidents.import_commands import add_import_parsers
+from respite.incidents.model import new_reference, parse_report
 from respite.incidents.present import (
     DEFAULT_TIMEZONE,
     checked_zone,
@@ -34,12 +37,9 @@ from respite.incidents.present import (
     run_view,
 )
 from respite.incidents.queries import MAX_LIMIT, Filters, find_incidents
-from respite.incidents.record import IncidentSource
-from respite.incidents.render import render
-from respite.incidents.reporting import compliance_report, incident_set, stored_pause
 from respite.incidents.tables import ImportRunRow, ReviewState, Visibility
 from respite.incidents.views import bbox_of
-from respite.movements.reports import database, now, organisation, print_json
+from respite.incidents.visibility import Sight, visible_clause
 
 EXIT_OK = 0
 Handler = Callable[[argparse.Namespace, Console], int]

@@ -12,11 +12,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from respite.api.deps import Caller, ReadSession
 from respite.compliance.windows import ReportOptions
 from respite.errors import InvalidInput
-from respite.incidents.render import render
-from respite.incidents.reporting import compliance_report, incident_set, stored_pause
+from respite.httpkit.deps import Caller, ReadSession
+from respite.incidents.compliance_render import render
+from respite.incidents.compliance_report import compliance_report, incident_set, stored_pause
 
 router = APIRouter(prefix="/v1/pauses", tags=["compliance"])
 Format = Literal["json", "hxl", "html"]

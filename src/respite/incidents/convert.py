@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from respite.errors import Problem
-from respite.incidents.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
+from respite.events.record import GeoPrecision, IncidentRecord, IncidentSource, TimePrecision
 from respite.incidents.tables import KEY_LENGTH, TYPE_LENGTH, IncidentRow
 
 #: The record fields that are columns of ``incidents`` under the same name.

@@ -27,15 +27,15 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from respite.api.bootstrap import operator
+from respite.accounts.commands import operator, organisation
+from respite.clikit.session import now
 from respite.errors import InvalidInput
-from respite.incidents.acled import read_acled
-from respite.incidents.geojson_in import read_geojson
+from respite.events.acled import read_acled
+from respite.events.geojson_in import read_geojson
+from respite.events.mapped_csv import ColumnMapping, read_mapped_csv
+from respite.events.record import IncidentSource, ParsedRow
 from respite.incidents.importer import ImportProgress, ImportSummary, import_rows
-from respite.incidents.mapped_csv import ColumnMapping, read_mapped_csv
-from respite.incidents.record import IncidentSource, ParsedRow
 from respite.incidents.tables import ReviewState, Visibility
-from respite.movements.reports import now, organisation
 from respite.storage import make_engine, session_factory, upgrade
 
 EXIT_OK = 0

@@ -37,9 +37,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from respite.errors import InvalidInput, Problem
+from respite.accounts.service import get_user
+from respite.errors import Conflict, InvalidInput, Problem
+from respite.events.record import IncidentSource, ParsedRow
 from respite.incidents.batch import PROBLEM_CAP, Counts, ImportProgress, Run, import_batch
-from respite.incidents.record import IncidentSource, ParsedRow
 from respite.incidents.tables import (
     DATASET_LENGTH,
     ImportRunRow,
@@ -48,8 +49,6 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.storage.accounts import get_user
-from respite.storage.errors import Conflict
 from respite.storage.types import require_aware
 
 __all__ = ["BATCH_SIZE", "PROBLEM_CAP", "ImportProgress", "ImportSummary", "import_rows"]

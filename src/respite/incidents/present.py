@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from respite.errors import InvalidInput
-from respite.incidents.access import Sight
 from respite.incidents.convert import record_of
 from respite.incidents.tables import ImportRunRow, IncidentRow, IncidentVersionRow
+from respite.incidents.visibility import Sight
 from respite.movements.present import iso, span_text
 
 DEFAULT_TIMEZONE = "Asia/Gaza"

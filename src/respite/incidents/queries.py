@@ -17,8 +17,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from respite.compliance.events import UNKNOWN_FATALITIES, EventTable
-from respite.incidents.record import IncidentSource
+from respite.compliance.event_table import UNKNOWN_FATALITIES, EventTable
+from respite.events.record import IncidentSource
 from respite.incidents.tables import IncidentRow, ReviewState
 
 MAX_LIMIT = 1000

@@ -17,18 +17,19 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from respite.errors import InvalidInput, NotFound
+from respite.accounts.service import get_user
+from respite.accounts.tables import Organisation, User
+from respite.errors import AlreadyExists, Conflict, InvalidInput, NotFound, VersionConflict
+from respite.events.record import IncidentRecord, IncidentSource
 from respite.incidents.convert import (
     record_columns,
     record_json,
     record_of,
     store_problems,
 )
-from respite.incidents.record import IncidentRecord, IncidentSource
 from respite.incidents.tables import (
     ChangeKind,
     IncidentRow,
@@ -36,11 +37,9 @@ from respite.incidents.tables import (
     ReviewState,
     Visibility,
 )
-from respite.movements.records import StaleVersion, audit
-from respite.storage.accounts import get_user
-from respite.storage.errors import AlreadyExists, Conflict
-from respite.storage.models import Organisation, User
+from respite.movements.records import audit
 from respite.storage.types import require_aware
+from respite.storage.versioned import bump_version
 
 #: Review moves allowed: from submitted to a decision, from a decision back to submitted.
 DECISIONS = frozenset({ReviewState.VERIFIED, ReviewState.REJECTED, ReviewState.DUPLICATE})
@@ -158,7 +157,7 @@ def correct_incident(
     if problems:
         raise InvalidInput(problems)
     if expected_version != row.current_version:
-        raise StaleVersion(
+        raise VersionConflict(
             f"incident {row.id}", expected=expected_version, current=row.current_version
         )
     content_changed = record.digest() != row.digest
@@ -211,7 +210,7 @@ def review_incident(
     elif duplicate_of is not None:
         raise InvalidInput("duplicate_of is only for state 'duplicate'", location="duplicate_of")
     if expected_version != row.current_version:
-        raise StaleVersion(
+        raise VersionConflict(
             f"incident {row.id}", expected=expected_version, current=row.current_version
         )
     before = state_document(row)
@@ -272,17 +271,9 @@ def _check_original(session: Session, row: IncidentRow, duplicate_of: str | None
 
 
 def _bump(session: Session, row: IncidentRow, expected: int, values: dict[str, Any]) -> None:
-    moved = session.execute(
-        update(IncidentRow)
-        .where(IncidentRow.id == row.id, IncidentRow.current_version == expected)
-        .values(current_version=expected + 1, **values)
-        .execution_options(synchronize_session=False)
+    bump_version(
+        session, IncidentRow, row.id, expected=expected, subject=f"incident {row.id}", values=values
     )
-    if not isinstance(moved, CursorResult) or moved.rowcount != 1:
-        current = session.scalar(
-            select(IncidentRow.current_version).where(IncidentRow.id == row.id)
-        )
-        raise StaleVersion(f"incident {row.id}", expected=expected, current=current)
     session.refresh(row)
 
 

@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from respite.incidents.record import GeoPrecision, IncidentSource, TimePrecision
-from respite.movements.tables import checked
-from respite.storage.models import HASH_LENGTH, Base
+from respite.events.record import GeoPrecision, IncidentSource, TimePrecision
+from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
+from respite.storage.versioned import RecordedVersion, VersionedRecord
 
 #: Column widths, checked before writing so that a long value is a named problem, not a
 #: database error halfway through a batch.
@@ -73,7 +73,7 @@ class ImportState(enum.StrEnum):
     FAILED = "failed"
 
 
-class IncidentRow(Base):
+class IncidentRow(VersionedRecord, Base):
     __tablename__ = "incidents"
     __table_args__ = (
         UniqueConstraint("source", "dataset", "source_key", name="uq_incidents_source_key"),
@@ -93,7 +93,6 @@ class IncidentRow(Base):
     visibility: Mapped[Visibility] = mapped_column(checked(Visibility, "incident_visibility"))
     review_state: Mapped[ReviewState] = mapped_column(checked(ReviewState, "review_state"))
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"))
-    current_version: Mapped[int] = mapped_column(Integer)
     #: IncidentRecord.digest() of the current content
     digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
     occurred_from: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -111,8 +110,6 @@ class IncidentRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str | None] = mapped_column(Text)
     attributes: Mapped[dict[str, str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ImportRunRow(Base):
@@ -151,24 +148,20 @@ class ImportRunRow(Base):
     failure: Mapped[str | None] = mapped_column(Text)
 
 
-class IncidentVersionRow(Base):
+class IncidentVersionRow(RecordedVersion, Base):
+    """One version: ``document`` is the whole record as JSON (see
+    :func:`respite.incidents.convert.record_json`), ``digest`` its IncidentRecord.digest()."""
+
     __tablename__ = "incident_versions"
     __table_args__ = (CheckConstraint("version >= 1", name="version"),)
 
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[ChangeKind] = mapped_column(checked(ChangeKind, "incident_change"))
     visibility: Mapped[Visibility] = mapped_column(checked(Visibility, "version_visibility"))
     review_state: Mapped[ReviewState] = mapped_column(checked(ReviewState, "version_review"))
     duplicate_of: Mapped[str | None] = mapped_column(String(40))
-    #: the whole record as JSON (see :func:`respite.incidents.convert.record_json`)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    #: IncidentRecord.digest() of ``document``
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
     note: Mapped[str | None] = mapped_column(Text)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 #: Tables that only ever receive INSERTs (the migration installs the guards).

@@ -2,7 +2,7 @@
 
 Every answer about one incident carries its version (body and ``ETag``); a correction or a
 review decision must send it back in ``If-Match`` (428 without, 412 when someone changed it
-first). Who sees what is :mod:`respite.incidents.access`; bad input is an RFC 9457 problem
+first). Who sees what is :mod:`respite.incidents.visibility`; bad input is an RFC 9457 problem
 naming each field, and nothing is stored when a request fails. The compliance report of a
 pause has its own router, :mod:`respite.incidents.compliance_views`.
 """
@@ -15,13 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from respite.api.deps import Caller, ReadSession, now, unit_of_work
-from respite.api.policy import Action, Principal, require
 from respite.errors import InvalidInput, NotFound, Problem
+from respite.events.record import IncidentSource
+from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
+from respite.httpkit.params import etag, expected_version, parse_bbox
+from respite.httpkit.policy import Action, Principal, require
 from respite.incidents import service
-from respite.incidents.access import Sight, described, sight, visible_clause
 from respite.incidents.convert import record_of
-from respite.incidents.fieldreport import corrected, new_reference, parse_report
+from respite.incidents.model import corrected, new_reference, parse_report
 from respite.incidents.present import (
     DEFAULT_TIMEZONE,
     checked_zone,
@@ -29,11 +30,9 @@ from respite.incidents.present import (
     version_view,
 )
 from respite.incidents.queries import MAX_LIMIT, Filters, find_incidents
-from respite.incidents.record import IncidentSource
 from respite.incidents.tables import IncidentRow, ReviewState
-from respite.movements.viewing import etag, expected_version
-from respite.pauses.model import Strict
-from respite.pauses.views import parse_bbox
+from respite.incidents.visibility import Sight, described, sight, visible_clause
+from respite.validation import Strict
 
 router = APIRouter(tags=["incidents"])
 incidents = APIRouter(prefix="/v1/incidents", tags=["incidents"])

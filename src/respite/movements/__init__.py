@@ -9,12 +9,12 @@ the OCHA access categories; the access snapshot counts them. There is no approva
 - :mod:`~respite.movements.planning`: route check and fitting departures, pure.
 - :mod:`~respite.movements.snapshot`: the access snapshot (JSON, HXL CSV, HTML), pure.
 - :mod:`~respite.movements.tables`, :mod:`~respite.movements.service`,
-  :mod:`~respite.movements.sites`, :mod:`~respite.movements.notices`: storage and services
-  (flush, never commit; every write audited).
+  :mod:`~respite.movements.notices`: storage and services (flush, never commit; every write
+  audited); the notices and acknowledgements are shared with static sites (:mod:`respite.sites`).
 - :mod:`~respite.movements.views`: the HTTP router; :mod:`~respite.movements.commands`: CLI.
 """
 
-from respite.movements.model import NOTICE, MovementSpec, OutcomeCategory, OutcomeSpec, SiteSpec
+from respite.movements.model import NOTICE, MovementSpec, OutcomeCategory, OutcomeSpec
 from respite.movements.planning import Fit, Plan, fitting_departures, plan_movement
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "OutcomeCategory",
     "OutcomeSpec",
     "Plan",
-    "SiteSpec",
     "fitting_departures",
     "plan_movement",
 ]

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from respite.api.cache import Snapshot
-from respite.api.deps import Caller, ReadSession
-from respite.api.policy import Action, require
 from respite.errors import InvalidInput, NotFound, Problem
+from respite.httpkit.deps import Caller, ReadSession
+from respite.httpkit.policy import Action, require
 from respite.movements import service
 from respite.movements.model import DEFAULT_TIMEZONE, Area, MovementSpec
 from respite.movements.records import spec_part
@@ -30,6 +29,7 @@ from respite.movements.snapshot import (
 )
 from respite.movements.tables import MovementState
 from respite.pauses.resolve import Pause
+from respite.publication.cache import Snapshot
 from respite.schedule import from_utc_seconds
 
 router = APIRouter(prefix="/v1/access", tags=["access"])

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from respite.api.bootstrap import operator
-from respite.movements import notices, service, sites
+from respite.accounts.commands import operator, organisation
+from respite.clikit.session import Make, database, now, print_json, read_json
+from respite.httpkit.params import parse_body
+from respite.movements import notices, service
 from respite.movements.csv_import import import_movements
 from respite.movements.model import (
     DEFAULT_TIMEZONE,
@@ -23,23 +25,17 @@ from respite.movements.model import (
     Area,
     MovementSpec,
     OutcomeSpec,
-    SiteSpec,
 )
 from respite.movements.planning import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, plan_movement
-from respite.movements.reports import (
-    database,
+from respite.movements.read_commands import (
     listing,
-    now,
-    organisation,
     plan,
-    print_json,
     progress,
     published,
-    read_json,
     snapshot,
     unacknowledged,
 )
-from respite.movements.viewing import Sight, movement_view, parse_body
+from respite.movements.visibility import Sight, movement_view
 from respite.scenarios import DEFAULT_SCENARIO
 
 EXIT_OK = 0
@@ -145,24 +141,14 @@ def outcome(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK
 
 
-def site(args: argparse.Namespace, out: Console) -> int:
-    spec = parse_body(read_json(args.file), SiteSpec)
-    with database(args) as session:
-        actor = operator(session)
-        owner = organisation(session, args.org, actor, "--org")
-        row = sites.register_site(
-            session, spec=spec, owner_org_id=owner, user_id=actor.id, now=now()
-        )
-    out.print(f"registered site {row.id} (version 1)", markup=False)
-    out.print(NOTICE.en, markup=False)
-    return EXIT_OK
-
-
 # -- parsers -----------------------------------------------------------------------------------
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Register ``respite movements ...`` on the ``respite`` parser."""
+def add_parsers(sub: argparse._SubParsersAction) -> Make:  # type: ignore[type-arg]
+    """Register ``respite movements ...`` on the ``respite`` parser; returns its ``make``.
+
+    Static sites (:mod:`respite.sites.commands`) add their action to the same group with it.
+    """
     group = sub.add_parser(
         "movements", help="humanitarian notifications: plan, notify, acknowledge, outcomes"
     )
@@ -178,9 +164,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     _plan_parser(make)
     _write_parsers(make)
     _report_parsers(make)
-
-
-Make = Callable[..., argparse.ArgumentParser]
+    return make
 
 
 def _plan_parser(make: Make) -> None:
@@ -230,10 +214,6 @@ def _write_parsers(make: Make) -> None:
     p = make("outcome", outcome, "record a mission's outcome from a JSON file")
     p.add_argument("id")
     p.add_argument("file")
-
-    p = make("site", site, "register a static site from a JSON file (audited)")
-    p.add_argument("file")
-    p.add_argument("--org", help="owner organisation slug (default the operator's)")
 
 
 def _report_parsers(make: Make) -> None:

@@ -26,12 +26,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from respite.errors import InvalidInput, Problem
+from respite.errors import AlreadyExists, InvalidInput, Problem
 from respite.movements.model import MovementSpec
 from respite.movements.planning import Plan
 from respite.movements.service import notify_movement
-from respite.pauses.fileformat import problems_from_pydantic
-from respite.storage.errors import AlreadyExists
+from respite.validation import problems_from_pydantic
 
 MAX_ROWS = 1000
 VEHICLES = {
@@ -241,7 +240,7 @@ def import_movements(
             problems.extend(_at(item.row, list(error.problems)))
             continue
         except AlreadyExists as error:
-            problems.append(Problem(f"row[{item.row}].reference", str(error)))
+            problems.append(Problem(f"row[{item.row}].reference", error.detail))
             continue
         done.append(Imported(item.row, item.spec, item.plan, stored.id))
     if problems:

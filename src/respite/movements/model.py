@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from respite.pauses.model import FieldProblem, Identifier, ObjectiveKind, Strict, Text
+from respite.errors import FieldProblem
+from respite.pauses.model import Identifier, ObjectiveKind, Text
+from respite.validation import Strict
 
 #: Said in every answer about a notification, and on every page that shows them.
 NOTICE = Text(
@@ -39,14 +41,6 @@ DEFAULT_TIMEZONE = "Asia/Gaza"
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 Note = Annotated[str | None, Field(max_length=2000)]
 Reference = Annotated[str | None, Field(min_length=1, max_length=80)]
-
-
-class SiteKind(StrEnum):
-    OFFICE = "office"
-    WAREHOUSE = "warehouse"
-    SHELTER = "shelter"
-    CLINIC = "clinic"
-    DISTRIBUTION_POINT = "distribution_point"
 
 
 class MovementObjective(StrEnum):
@@ -258,29 +252,6 @@ class Cargo(Strict):
 
 
 # -- documents ---------------------------------------------------------------------------------
-
-
-class SiteSpec(_Timed):
-    """A static site: premises to be known to the parties (a version per change)."""
-
-    reference: Reference = None
-    name: Name
-    kind: SiteKind
-    location: Point
-    contacts: Annotated[tuple[Contact, ...], Field(min_length=1, max_length=20)]
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    #: party organisations notified (ids); empty: every party organisation
-    notify: tuple[int, ...] = ()
-    notes: Note = None
-
-    @model_validator(mode="after")
-    def _valid_span(self) -> Self:
-        if self.valid_from and self.valid_until:
-            a, b = self.valid_from, self.valid_until
-            if (a.tzinfo is None) == (b.tzinfo is None) and b <= a:
-                raise FieldProblem("valid_until", "valid_until must be after valid_from")
-        return self
 
 
 class MovementSpec(_Timed):

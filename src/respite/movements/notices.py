@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from respite.accounts.tables import Organisation
+from respite.errors import AlreadyExists, Conflict
 from respite.movements import records
 from respite.movements.tables import AcknowledgementRow, NotificationRow
-from respite.storage.errors import AlreadyExists, Conflict
-from respite.storage.models import Organisation
 from respite.storage.types import require_aware
 
 #: Flag an unacknowledged movement this long before its departure.

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from respite.api.cache import Snapshot
 from respite.movements.model import MovementSpec, OutcomeSpec
 from respite.movements.planning import resolve_route, route_window
 from respite.movements.present import iso, minutes, times, usable_window
 from respite.movements.records import spec_part
 from respite.movements.service import get_version
 from respite.movements.tables import MovementRow, OutcomeRow
+from respite.publication.cache import Snapshot
 
 
 def against_objective(spec: MovementSpec, outcome: OutcomeSpec) -> dict[str, Any]:

@@ -11,35 +11,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from respite.accounts.model import OrganisationKind
+from respite.accounts.service import get_user
+from respite.accounts.tables import Organisation, User
 from respite.audit.canonical import digest
 from respite.audit.ledger import append_entry
-from respite.errors import InvalidInput, Problem
-from respite.movements.tables import MovementRow, NotificationRow, SiteRow
-from respite.storage.accounts import get_user
-from respite.storage.errors import AlreadyExists, Conflict, VersionConflict
-from respite.storage.models import Organisation, OrganisationKind, User
+from respite.errors import (
+    AlreadyExists,
+    InvalidInput,
+    Problem,
+)
+from respite.movements.tables import MovementRow, NotificationRow, NotifiedRecord
 
 #: Keys added to a stored document that are not part of the notified spec.
 WITHDRAWAL_KEY = "withdrawal"
-
-
-class StaleVersion(VersionConflict):
-    """``expected_version`` is not the current version of the site or movement (HTTP 412,
-    as for a pause: re-read and decide again)."""
-
-    def __init__(self, subject: str, *, expected: int, current: int | None) -> None:
-        self.subject = self.pause_id = subject
-        self.expected = expected
-        self.current = current
-        Conflict.__init__(
-            self,
-            f"{subject} is at version {current}, not {expected}; re-read it and apply the "
-            "change to the current version",
-        )
 
 
 def new_id(prefix: str, when: datetime) -> str:
@@ -98,30 +86,9 @@ def parties_of(session: Session, subject: str, version: int) -> list[int]:
     return list(session.scalars(query))
 
 
-def bump(
-    session: Session,
-    model: type[MovementRow] | type[SiteRow],
-    row_id: str,
-    *,
-    expected: int,
-    subject: str,
-    values: dict[str, Any],
-) -> None:
-    """Move ``current_version`` from ``expected`` to the next, or raise StaleVersion."""
-    moved = session.execute(
-        update(model)
-        .where(model.id == row_id, model.current_version == expected)
-        .values(current_version=expected + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(moved, CursorResult) or moved.rowcount != 1:
-        current = session.scalar(select(model.current_version).where(model.id == row_id))
-        raise StaleVersion(subject, expected=expected, current=current)
-
-
 def check_reference(
     session: Session,
-    model: type[MovementRow] | type[SiteRow],
+    model: type[NotifiedRecord],
     owner: int,
     reference: str | None,
     *,

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from respite.audit.canonical import digest
-from respite.errors import InvalidInput, NotFound
+from respite.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from respite.movements import records
 from respite.movements.model import MovementSpec, OutcomeCategory, OutcomeSpec
 from respite.movements.planning import Plan
@@ -37,9 +36,9 @@ from respite.movements.tables import (
     OutcomeRow,
     VersionKind,
 )
-from respite.storage.errors import Conflict
-from respite.storage.models import PauseRow
+from respite.pauses.tables import PauseRow
 from respite.storage.types import require_aware
+from respite.storage.versioned import bump_version, compare_and_swap
 
 #: A notification without an expiry lapses this long after the planned arrival.
 DEFAULT_EXPIRY = timedelta(hours=12)
@@ -137,7 +136,7 @@ def update_movement(
         session, MovementRow, row.owner_organisation_id, spec.reference, own_id=row.id
     )
     before = get_version(session, row.id, expected_version)
-    records.bump(
+    bump_version(
         session,
         MovementRow,
         row.id,
@@ -168,7 +167,7 @@ def withdraw_movement(
     row = get_movement(session, movement_id)
     _still_open(row)
     before = get_version(session, row.id, expected_version)
-    records.bump(
+    bump_version(
         session,
         MovementRow,
         row.id,
@@ -224,20 +223,22 @@ def record_outcome(
     if outcome.departed_at and outcome.arrived_at and outcome.arrived_at < outcome.departed_at:
         raise InvalidInput("arrived_at is before departed_at", location="arrived_at")
     revision = row.outcome_revisions + 1
-    moved = session.execute(
-        update(MovementRow)
-        .where(MovementRow.id == row.id, MovementRow.outcome_revisions == revision - 1)
-        .values(
-            outcome_revisions=revision,
-            outcome_category=outcome.category,
-            state=MovementState.COMPLETED
+    moved = compare_and_swap(
+        session,
+        MovementRow.outcome_revisions,
+        MovementRow.id,
+        row.id,
+        expected=revision - 1,
+        values={
+            "outcome_revisions": revision,
+            "outcome_category": outcome.category,
+            "state": MovementState.COMPLETED
             if row.state is not MovementState.WITHDRAWN
             else MovementState.WITHDRAWN,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+            "updated_at": now,
+        },
     )
-    if not isinstance(moved, CursorResult) or moved.rowcount != 1:
+    if not moved:
         raise Conflict(f"another outcome of movement {row.id} was recorded first; re-read it")
     session.refresh(row)
     document = outcome.model_dump(mode="json")
@@ -282,7 +283,7 @@ def get_version(
     stored = session.get(MovementVersionRow, (movement_id, version))
     if stored is None:
         current = get_movement(session, movement_id).current_version
-        raise records.StaleVersion(f"movement {movement_id}", expected=version, current=current)
+        raise VersionConflict(f"movement {movement_id}", expected=version, current=current)
     return stored
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -26,15 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from respite.movements.model import (
-    Area,
-    MovementObjective,
-    OutcomeCategory,
-    PublicRelease,
-    SiteKind,
-)
-from respite.storage.models import HASH_LENGTH, Base
+from respite.movements.model import Area, MovementObjective, OutcomeCategory, PublicRelease
+from respite.storage.base import HASH_LENGTH, Base, checked
 from respite.storage.types import UtcDateTime
+from respite.storage.versioned import RecordedVersion, VersionedRecord
 
 
 class VersionKind(enum.StrEnum):
@@ -52,68 +46,25 @@ class MovementState(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class SiteState(enum.StrEnum):
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-
-
 def _values(kind: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in kind]
 
 
-def checked(kind: type[enum.StrEnum], name: str) -> Enum:
-    """VARCHAR + CHECK (not a native ENUM), as :mod:`respite.storage.models` stores enums."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        values_callable=_values,
-        length=max(len(v) for v in _values(kind)),
-    )
-
-
-class SiteRow(Base):
-    __tablename__ = "sites"
-    __table_args__ = (
-        CheckConstraint("current_version >= 1", name="current_version"),
-        UniqueConstraint("owner_organisation_id", "reference", name="uq_sites_reference"),
-    )
+class NotifiedRecord(VersionedRecord):
+    """What a site and a movement share: an id, the owner organisation and its own reference."""
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(80))
-    current_version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[SiteState] = mapped_column(checked(SiteState, "site_state"))
-    kind: Mapped[SiteKind] = mapped_column(checked(SiteKind, "site_kind"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class SiteVersionRow(Base):
-    __tablename__ = "site_versions"
-    __table_args__ = (CheckConstraint("version >= 1", name="version"),)
-
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action: Mapped[VersionKind] = mapped_column(checked(VersionKind, "site_version_kind"))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
-
-
-class MovementRow(Base):
+class MovementRow(NotifiedRecord, Base):
     __tablename__ = "movements"
     __table_args__ = (
         CheckConstraint("current_version >= 1", name="current_version"),
         UniqueConstraint("owner_organisation_id", "reference", name="uq_movements_reference"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    reference: Mapped[str | None] = mapped_column(String(80))
-    current_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[MovementState] = mapped_column(checked(MovementState, "movement_state"))
     objective: Mapped[MovementObjective] = mapped_column(
         checked(MovementObjective, "movement_objective")
@@ -131,23 +82,16 @@ class MovementRow(Base):
         checked(OutcomeCategory, "outcome_category")
     )
     outcome_revisions: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class MovementVersionRow(Base):
+class MovementVersionRow(RecordedVersion, Base):
     __tablename__ = "movement_versions"
     __table_args__ = (CheckConstraint("version >= 1", name="version"),)
 
     movement_id: Mapped[str] = mapped_column(ForeignKey("movements.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[VersionKind] = mapped_column(checked(VersionKind, "movement_version_kind"))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: what the system told the organisation on submission (route check, fitting windows)
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(HASH_LENGTH))
 
 
 class NotificationRow(Base):

@@ -1,9 +1,9 @@
 """HTTP views of movements: plan, notify (one, or many from CSV), list, read, update, withdraw.
 
-``router`` also carries the acknowledgement and outcome endpoints (:mod:`.missions`), the
-sites (:mod:`.site_views`) and the access snapshot (:mod:`.access_views`), so the service
-includes one router. A notification is information, not a request for permission: every answer
-about one says so (``notice``), and nothing here approves or refuses anything.
+``router`` also carries the acknowledgement and outcome endpoints (:mod:`.mission_views`) and
+the access snapshot (:mod:`.access_views`); static sites have their own (:mod:`respite.sites`).
+A notification is information, not a request for permission: every answer about one says so
+(``notice``), and nothing here approves or refuses anything.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from respite.api.deps import Caller, ReadSession, now, unit_of_work
-from respite.api.policy import Action, Principal, require
 from respite.errors import NotFound
-from respite.movements import access_views, missions, service, site_views
+from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
+from respite.httpkit.params import etag, expected_version, parse_body
+from respite.httpkit.policy import Action, Principal, require
+from respite.movements import access_views, service
+from respite.movements import mission_views as missions
 from respite.movements.csv_import import import_movements
 from respite.movements.model import (
     NOTICE,
@@ -27,12 +29,9 @@ from respite.movements.model import (
 from respite.movements.planning import DEFAULT_SEARCH_DAYS, MAX_SEARCH_DAYS, Plan, plan_movement
 from respite.movements.present import plan_to_json
 from respite.movements.tables import MovementRow
-from respite.movements.viewing import (
+from respite.movements.visibility import (
     Sight,
-    etag,
-    expected_version,
     movement_view,
-    parse_body,
     readable,
     require_owner,
     sight,
@@ -284,5 +283,4 @@ def read_version(
 
 router.include_router(missions.router)  # first: /unacknowledged before /{movement_id}
 router.include_router(movements)
-router.include_router(site_views.router)
 router.include_router(access_views.router)

@@ -8,7 +8,6 @@ a window or a zone. All problems are gathered and raised together as :class:`Pau
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,9 @@ from pydantic import ValidationError
 
 from respite.errors import InvalidInput, PauseFileError, Problem
 from respite.geometry import AreaCatalogue
-from respite.pauses.model import FieldProblem, PauseFile
+from respite.pauses.model import PauseFile
 from respite.pauses.resolve import Pause, resolve_pause
+from respite.validation import problems_from_pydantic
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SCHEMA_RESOURCE = "pause-file.schema.json"
@@ -66,47 +66,6 @@ def resolve_document(document: PauseFile, catalogue: AreaCatalogue | None = None
     if problems:
         raise PauseFileError(problems)
     return pauses
-
-
-def problems_from_pydantic(error: ValidationError, prefix: str = "") -> list[Problem]:
-    """Pydantic errors as Problems with ``a[0].b`` locations and plain messages."""
-    problems: list[tuple[str, Problem]] = []
-    for item in error.errors(include_url=False):
-        location = format_location(item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        cause = item.get("ctx", {}).get("error")
-        if isinstance(cause, FieldProblem):
-            # A whole-object check that knows which field is wrong: say so in the location.
-            location = f"{location}.{cause.field}" if location else cause.field
-            location = location.replace(".[", "[")
-        if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; see the pause file schema)"
-        elif item["type"] == "missing":
-            message = "required field is missing"
-        if prefix:
-            location = f"{prefix}.{location}" if location else prefix
-        problems.append((item["type"], Problem(location, message)))
-    # A list whose only items failed also reports itself as too short: noise, since the
-    # items' own problems say what to fix.
-    return [
-        problem
-        for kind, problem in problems
-        if kind != "too_short"
-        or not any(
-            other.location.startswith(problem.location) and other is not problem
-            for _, other in problems
-        )
-    ]
-
-
-def format_location(loc: Sequence[int | str]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def pause_file_schema() -> dict[str, Any]:

@@ -19,13 +19,14 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     HttpUrl,
     model_validator,
 )
+
+from respite.errors import FieldProblem
+from respite.validation import Strict
 
 FORMAT_ID = "respite-pauses/1"
 
@@ -75,20 +76,6 @@ class ObjectiveKind(StrEnum):
     HOSTAGES_RELEASED = "hostages_released"
     DETAINEES_RELEASED = "detainees_released"
     OTHER = "other"
-
-
-class FieldProblem(ValueError):
-    """A whole-object check that blames one field: the error's location names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
-
-
-class Strict(BaseModel):
-    """Unknown keys are mistakes in a hand-written file, so they are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Text(Strict):

@@ -423,7 +423,7 @@ def _collect(problems: list[Problem], where: str, make: Callable[[], T]) -> T | 
     except InvalidInput as error:
         problems.extend(error.prefixed(where).problems)
     except NotFound as error:
-        problems.append(Problem(where, str(error)))
+        problems.append(Problem(where, error.detail))
     return None
 
 
@@ -438,7 +438,7 @@ def _lookup(where: str, make: Callable[[], T]) -> T:
     try:
         return make()
     except NotFound as error:
-        raise InvalidInput(str(error).strip("'\""), location=where) from None
+        raise InvalidInput(error.detail, location=where) from None
 
 
 def _iso(seconds: int) -> str:

@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import ValidationError
-from shapely import box, union_all
+from shapely import union_all
 from sqlalchemy.orm import Session
 
-from respite.api.deps import Caller, ReadSession, now, unit_of_work
-from respite.api.policy import Action, Principal, allowed, require
-from respite.api.problems import PreconditionRequired
-from respite.errors import InvalidInput, NotFound, Problem
-from respite.pauses.fileformat import problems_from_pydantic
+from respite.errors import InvalidInput, NotFound, PreconditionRequired, Problem, VersionConflict
+from respite.httpkit.deps import Caller, ReadSession, now, unit_of_work
+from respite.httpkit.params import parse_bbox
+from respite.httpkit.policy import Action, Principal, allowed, require
 from respite.pauses.model import (
     Amendment,
     AmendmentAction,
@@ -29,14 +28,10 @@ from respite.pauses.model import (
     PauseSpec,
     PauseStatus,
     Source,
-    Strict,
     Text,
 )
 from respite.pauses.resolve import Pause, resolve_pause
-from respite.schedule import from_utc_seconds, utc_seconds
-from respite.storage.errors import VersionConflict
-from respite.storage.models import PauseRow, PauseVersionRow
-from respite.storage.pauses import (
+from respite.pauses.service import (
     amend_pause,
     create_pause,
     edit_pause,
@@ -44,6 +39,9 @@ from respite.storage.pauses import (
     list_pauses,
     list_versions,
 )
+from respite.pauses.tables import PauseRow, PauseVersionRow
+from respite.schedule import from_utc_seconds, utc_seconds
+from respite.validation import Strict, problems_from_pydantic
 
 router = APIRouter(prefix="/v1/pauses", tags=["pauses"])
 
@@ -269,7 +267,9 @@ def amend(
         if expected != row.current_version:
             # Stale or unknown version: 412 (re-read), never 404 for a version never stored.
             # The UPDATE in amend_pause still guards against a writer between here and there.
-            raise VersionConflict(pause_id, expected=expected, current=row.current_version)
+            raise VersionConflict(
+                f"pause {pause_id!r}", expected=expected, current=row.current_version
+            )
         base = PauseSpec.model_validate(get_version(session, pause_id, version=expected).document)
         try:
             amendment = Amendment(version=len(base.amendments) + 2, **body.model_dump())
@@ -362,31 +362,6 @@ def occurrences(
 
 
 # -- filters -----------------------------------------------------------------------------------
-
-
-def parse_bbox(text: str) -> Any:
-    """``minlon,minlat,maxlon,maxlat`` as a shapely box, checked."""
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise InvalidInput(
-            "bbox must be four numbers: minlon,minlat,maxlon,maxlat", location="bbox"
-        ) from None
-    if len(values) != 4:
-        raise InvalidInput(
-            "bbox must be four numbers: minlon,minlat,maxlon,maxlat", location="bbox"
-        )
-    minlon, minlat, maxlon, maxlat = values
-    problems = []
-    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180):
-        problems.append(Problem("bbox", "longitudes must be within -180..180"))
-    if not (-90 <= minlat <= 90 and -90 <= maxlat <= 90):
-        problems.append(Problem("bbox", "latitudes must be within -90..90 (lon,lat order)"))
-    if minlon > maxlon or minlat > maxlat:
-        problems.append(Problem("bbox", "minimum values must not exceed maximum values"))
-    if problems:
-        raise InvalidInput(problems)
-    return box(minlon, minlat, maxlon, maxlat)
 
 
 def _span(start: datetime | None, end: datetime | None) -> tuple[int, int] | None:

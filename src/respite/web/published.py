@@ -24,13 +24,13 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from respite.engine.present import iso_utc
+from respite.pauses.queries import list_versions
 from respite.pauses.resolve import Part, Pause
 from respite.schedule import utc_seconds
-from respite.storage.pause_queries import list_versions
 from respite.web.summary import sms_text
 
 if TYPE_CHECKING:  # the web module is imported by respite.api.app: no import cycle at run time
-    from respite.api.cache import Snapshot
+    from respite.publication.cache import Snapshot
 
 FORMAT = "respite-web-data/1"
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import respite.incidents.tables  # registers the incident tables on Base.metadata
-import respite.movements.tables  # noqa: F401 - registers the notification tables on Base.metadata
 from respite.storage.db import database_url, make_engine
-from respite.storage.models import Base
+from respite.storage.migrations.registry import metadata
 
 config = context.config
 
@@ -21,7 +19,7 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         # SQLite cannot ALTER most things; batch mode rebuilds tables when a migration must.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
@@ -33,7 +31,7 @@ def _run(connection: Connection) -> None:
 def _main() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if context.is_offline_mode():
-        context.configure(url=database_url(url), target_metadata=Base.metadata, literal_binds=True)
+        context.configure(url=database_url(url), target_metadata=metadata, literal_binds=True)
         with context.begin_transaction():
             context.run_migrations()
         return

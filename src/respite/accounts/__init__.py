@@ -1,0 +1,1 @@
+"""Accounts: organisations, users and API tokens (tables, service, views, commands)."""

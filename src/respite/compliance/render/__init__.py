@@ -1,0 +1,1 @@
+"""A compliance report rendered: HTML page, HXL CSV, map and timeline."""

@@ -1,0 +1,1 @@
+"""The compliance report: plan, accumulate, build, and the report as JSON and text."""
