@@ -16,7 +16,9 @@
     ├── Forbidden                the caller's role or organisation does not allow this   403
     ├── PreconditionRequired     a change to a versioned resource came without If-Match  428
     ├── PayloadTooLarge          the request body is over the limit                      413
-    └── LedgerError              the audit ledger cannot take the write now; retry       503
+    ├── LedgerError              the audit ledger cannot take the write now; retry       503
+    ├── LedgerUnavailable        no checkpoint can be signed (no key, or a broken ledger) 503
+    └── CheckpointRefused        a checkpoint not signed by the trusted key, or altered  422
 
     FieldProblem (a ValueError, not a RespiteError): raised inside pydantic validators to
     blame one field; :func:`respite.validation.problems_from_pydantic` turns it into a Problem.
@@ -208,3 +210,20 @@ def _join(prefix: str, location: str) -> str:
     if location.startswith("["):
         return prefix + location
     return f"{prefix}.{location}"
+
+
+class LedgerUnavailable(RespiteError):
+    """No checkpoint of the ledger can be signed: no key is configured for the database, or
+    the ledger fails verification (the service never signs a head it has not verified)."""
+
+    http_status = 503
+    problem_type = "ledger-unavailable"
+    title = "No ledger checkpoint"
+
+
+class CheckpointRefused(RespiteError):
+    """A checkpoint is not to be trusted: not signed by the trusted key, or altered."""
+
+    http_status = 422
+    problem_type = "checkpoint-refused"
+    title = "The checkpoint is not trusted"

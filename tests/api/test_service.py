@@ -28,6 +28,8 @@ V1_PATHS = {
     "/v1/tokens/{token_id}",
     "/v1/audit",
     "/v1/audit/verify",
+    "/v1/audit/checkpoint",
+    "/.well-known/respite-ledger-key",
     "/v1/feeds/pauses.geojson",
     "/v1/feeds/pauses.ics",
     "/v1/feeds/pauses.hxl.csv",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,8 +13,11 @@ from starlette.routing import Route
 from respite import __version__
 from respite.accounts import views as accounts
 from respite.accounts.tokens import principal_of
+from respite.api import ledger_views
 from respite.api.settings import Settings
 from respite.drafts import views as drafts
+from respite.audit.checkpoint import default_key_path
+from respite.audit.publish import CheckpointPublisher
 from respite.httpkit import problems
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
@@ -110,6 +114,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.cache = PublishedCache(
         app.state.read_sessions, check_seconds=settings.cache_check_seconds
     )
+    app.state.checkpoints = CheckpointPublisher(
+        app.state.read_sessions,
+        key_path=Path(settings.ledger_key)
+        if settings.ledger_key
+        else default_key_path(settings.database_url),
+        issuer=settings.base_url,
+    )
     problems.install(app)
     # /v1/status is served by a plain Starlette route placed first: it reads its own query
     # parameters, so FastAPI's validation and serialisation layer would be pure overhead on
@@ -118,6 +129,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(public.router)
     app.include_router(pauses.router)
     app.include_router(accounts.router)
+    app.include_router(ledger_views.router)
     app.include_router(feeds.router)
     app.include_router(movements.router)
     app.include_router(sites.router)

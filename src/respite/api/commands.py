@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import select
@@ -21,7 +22,8 @@ from respite.accounts.tables import Organisation
 from respite.accounts.tokens import issue_token, revoke_token
 from respite.api.bootstrap import ensure_ready
 from respite.api.settings import Settings
-from respite.audit import verify_chain
+from respite.audit import commands as audit_commands
+from respite.audit.checkpoint import load_or_create_key
 from respite.clikit.session import database_argument
 from respite.errors import InvalidInput, NotFound
 from respite.roles import UserRole
@@ -42,15 +44,20 @@ def serve(args: argparse.Namespace, out: Console) -> int:
 
     settings = Settings.from_env()
     base = f"http://{args.host}:{args.port}"
+    database = args.database or settings.database_url
     settings = Settings(
-        database_url=args.database or settings.database_url,
+        database_url=database,
         scenario=settings.scenario,
         base_url=base if settings.base_url == Settings().base_url else settings.base_url,
         cap_sender=settings.cap_sender,
+        # A server database's key needs a path; the service keeps it in ./var by default.
+        ledger_key=str(audit_commands.deployment_key_path(database, settings.ledger_key)),
     )
     engine = make_engine(settings.database_url)
     first = ensure_ready(engine, scenario=settings.scenario)
+    key = load_or_create_key(Path(str(settings.ledger_key)))
     out.print(f"[bold]Respite[/] is serving {base} (database: {engine.url.render_as_string()})")
+    out.print(f"  ledger signing key {key.trusted.key_id}: {key.path}", markup=False)
     if first is not None:
         out.print(f"  new database: loaded {first.pauses} pauses of '{settings.scenario}'")
         out.print(f"  administrator token (shown once, keep it): [bold]{first.admin_token}[/]")
@@ -64,6 +71,7 @@ def serve(args: argparse.Namespace, out: Console) -> int:
         ("iCalendar", "/v1/feeds/pauses.ics"),
         ("HXL CSV", "/v1/feeds/pauses.hxl.csv"),
         ("OGC API Features", "/v1/collections/pauses/items"),
+        ("ledger checkpoint", "/v1/audit/checkpoint (key: /.well-known/respite-ledger-key)"),
         ("API documentation", "/docs (OpenAPI at /openapi.json)"),
     ]:
         out.print(f"  {label:<20} {base}{path}", markup=False)
@@ -74,6 +82,7 @@ def serve(args: argparse.Namespace, out: Console) -> int:
         # Each worker process builds its own app from the environment.
         os.environ["RESPITE_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
         os.environ["RESPITE_BASE_URL"] = settings.base_url
+        os.environ["RESPITE_LEDGER_KEY"] = str(key.path)
         uvicorn.run(
             "respite.api.app:create_app",
             factory=True,
@@ -157,25 +166,6 @@ def token(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK
 
 
-def audit(args: argparse.Namespace, out: Console) -> int:
-    engine = make_engine(args.database)
-    try:
-        with session_factory(engine, read_only=True)() as session:
-            report = verify_chain(session)
-    finally:
-        engine.dispose()
-    if report.ok:
-        out.print(
-            f"audit ledger verified: {report.checked} entries, last {report.last_seq} "
-            f"({report.last_hash[:16]}...)"
-        )
-        return EXIT_OK
-    for problem in report.problems:
-        sys.stderr.write(f"audit entry {problem.seq}: {problem.fault.value}: {problem.message}\n")
-    sys.stderr.write(f"audit ledger FAILED verification ({len(report.problems)} problem(s))\n")
-    return EXIT_FAILED
-
-
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the service commands on the ``respite`` parser."""
 
@@ -204,7 +194,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     database_argument(p)
     p.set_defaults(handler=token)
 
-    p = sub.add_parser("audit", help="verify the audit ledger's hash chain")
-    p.add_argument("action", choices=["verify"])
+    p = sub.add_parser(
+        "audit", help="verify the audit ledger (against a checkpoint), or sign a checkpoint"
+    )
+    audit_commands.add_arguments(p)
     database_argument(p)
-    p.set_defaults(handler=audit)

@@ -25,6 +25,9 @@ class Settings:
     #: Languages every text of a recorded pause must have (``RESPITE_REQUIRED_LANGUAGES``,
     #: e.g. ``en,ar``); English always, since the model requires it.
     required_languages: tuple[str, ...] = ("en",)
+    #: The ledger's signing key (PEM, created on first use); None: beside a SQLite database
+    #: file, and none for a server database (see respite.audit.checkpoint.default_key_path).
+    ledger_key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,6 +40,7 @@ class Settings:
             base_url=env.get("RESPITE_BASE_URL", defaults.base_url).rstrip("/"),
             cap_sender=env.get("RESPITE_CAP_SENDER", defaults.cap_sender),
             required_languages=_languages(env.get("RESPITE_REQUIRED_LANGUAGES")),
+            ledger_key=env.get("RESPITE_LEDGER_KEY") or None,
         )
 
 

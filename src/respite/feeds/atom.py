@@ -21,6 +21,11 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MEDIA_TYPE = "application/cap+xml"
 #: Category scheme for the CAP message type, so readers can filter out Cancel or Update.
 MSG_TYPE_SCHEME = f"{CAP_NS}#msgType"
+#: Namespace of the feed-level extension element carrying a signed ledger checkpoint (RFC 4287
+#: section 6.4: readers that do not know it ignore it), so every archived copy of the feed
+#: holds a checkpoint; respite.audit.checkpoint reads it back (and names it again: the pure
+#: core may not import the audit kit, and the audit kit may not import the feeds).
+CHECKPOINT_NS = "urn:respite:ledger-checkpoint:1"
 
 
 def cap_atom_feed(
@@ -32,8 +37,12 @@ def cap_atom_feed(
     updated: datetime,
     title: str = "Respite: humanitarian pause alerts (CAP 1.2)",
     author: str = "Respite",
+    checkpoint: str | None = None,
+    checkpoint_url: str | None = None,
 ) -> bytes:
-    """The feed as UTF-8 XML; ``updated`` must be timezone-aware."""
+    """The feed as UTF-8 XML; ``updated`` must be timezone-aware. ``checkpoint`` (the JSON of
+    a signed ledger checkpoint) goes in an extension element, ``checkpoint_url`` in a
+    ``related`` link."""
     if updated.tzinfo is None or updated.utcoffset() is None:
         raise InvalidInput("updated must be timezone-aware", location="updated")
     # Plain names plus an xmlns attribute: ElementTree's default_namespace option refuses the
@@ -46,6 +55,10 @@ def cap_atom_feed(
     _sub(feed, "updated", _rfc3339(updated))
     _sub(_sub(feed, "author"), "name", author)
     _link(feed, "self", self_url, "application/atom+xml")
+    if checkpoint_url is not None:
+        _link(feed, "related", checkpoint_url, "application/json")
+    if checkpoint is not None:
+        ET.SubElement(feed, "checkpoint", {"xmlns": CHECKPOINT_NS}).text = checkpoint
     for alert in sorted(alerts, key=lambda a: (-a.sent, a.identifier)):
         url = alert_url(alert)
         english = alert.infos[0]
@@ -75,4 +88,4 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "cap_atom_feed"]
+__all__ = ["ATOM_NS", "CAP_MEDIA_TYPE", "CHECKPOINT_NS", "cap_atom_feed"]

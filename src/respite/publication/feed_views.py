@@ -10,8 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
-from respite.errors import InvalidInput, NotFound
+from respite.audit.canonical import canonical_json
+from respite.audit.publish import CHECKPOINT_PATH
+from respite.errors import InvalidInput, LedgerUnavailable, NotFound
 from respite.feeds import (
     CapAlert,
     alert_xml,
@@ -111,6 +114,15 @@ def _alerts(
     return alerts_out
 
 
+def _checkpoint_json(request: Request) -> str | None:
+    """The ledger's latest signed checkpoint for the feed, or None when none can be signed
+    (the feed is still served; /v1/audit/checkpoint says why)."""
+    try:
+        return canonical_json(request.app.state.checkpoints.current())
+    except LedgerUnavailable:
+        return None
+
+
 @router.get("/cap")
 async def cap_feed(
     request: Request,
@@ -135,6 +147,8 @@ async def cap_feed(
             self_url=str(request.url),
             alert_url=lambda a: f"{base}/v1/cap/alerts/{a.identifier}",
             updated=datetime.fromtimestamp(max((a.sent for a in alerts), default=lo), UTC),
+            checkpoint=await run_in_threadpool(_checkpoint_json, request),
+            checkpoint_url=f"{base}{CHECKPOINT_PATH}",
         )
     feed: bytes = snapshot.memo[key]
     return _cached(ATOM, feed, max_age=30)
