@@ -15,9 +15,9 @@ from respite.accounts import views as accounts
 from respite.accounts.tokens import principal_of
 from respite.api import ledger_views
 from respite.api.settings import Settings
-from respite.drafts import views as drafts
 from respite.audit.checkpoint import default_key_path
 from respite.audit.publish import CheckpointPublisher
+from respite.drafts import views as drafts
 from respite.httpkit import problems
 from respite.incidents import compliance_views
 from respite.incidents import views as incidents
