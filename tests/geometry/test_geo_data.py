@@ -30,6 +30,8 @@ FILES = [
 ]
 # Not geometry: how announcements name the region's places (read by respite.drafting).
 DESCRIPTIONS = ["gazetteer.json"]
+# Read by the movement planner's worked problems (team bases and vaccination sites).
+PLANNER_DATA = ["health_facilities.geojson"]
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +163,7 @@ def test_coordinates_have_at_most_six_decimals() -> None:
 def test_every_bundled_file_is_attributed() -> None:
     attribution = (DATA / "ATTRIBUTION.md").read_text(encoding="utf-8")
     bundled = sorted(p.name for p in (DATA / "gaza").iterdir())
-    assert bundled == sorted(FILES + DESCRIPTIONS)
+    assert bundled == sorted(FILES + DESCRIPTIONS + PLANNER_DATA)
     for name in bundled:
         assert f"`gaza/{name}`" in attribution, name
     for needle in (
